@@ -1,0 +1,166 @@
+"""Editing the catalog: the main tool of the product's editors."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django_countries import countries
+
+from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
+
+
+class DeliveryCountryFilter(admin.SimpleListFilter):
+    title = "delivery country"
+    parameter_name = "delivers_from"
+
+    def lookups(self, request, model_admin):
+        used = set()
+        for codes in Vendor.objects.values_list("delivery_countries", flat=True):
+            used.update(code for code in codes.split(",") if code)
+        return [(code, countries.name(code)) for code in sorted(used, key=countries.name)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(delivery_countries__contains=self.value())
+        return queryset
+
+
+class ActivationActions:
+    """Bulk actions for models with an `is_active` flag that hides rows from buyers."""
+
+    actions = ["activate", "deactivate"]
+
+    @admin.action(description="Activate the selected %(verbose_name_plural)s")
+    def activate(self, request, queryset):
+        changed = queryset.update(is_active=True)
+        self.message_user(request, f"Activated {changed} of them.", messages.SUCCESS)
+
+    @admin.action(description="Deactivate the selected %(verbose_name_plural)s (hide from buyers)")
+    def deactivate(self, request, queryset):
+        changed = queryset.update(is_active=False)
+        self.message_user(request, f"Deactivated {changed} of them.", messages.SUCCESS)
+
+
+@admin.register(ServiceCategory)
+class ServiceCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "service_count"]
+    list_editable = ["position"]
+    # Counting makes a GROUP BY query, which ignores Meta.ordering.
+    ordering = ["position", "name"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(service_count=Count("services"))
+
+    @admin.display(description="services", ordering="service_count")
+    def service_count(self, category):
+        return category.service_count
+
+
+@admin.register(Service)
+class ServiceAdmin(ActivationActions, admin.ModelAdmin):
+    list_display = ["name", "category", "process_type", "is_active", "vendor_count"]
+    list_filter = ["process_type", "category", "is_active"]
+    list_select_related = ["category"]
+    ordering = ["name"]
+    search_fields = ["name", "summary", "description", "typical_tasks"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "process_type", "is_active"]}),
+        ("What it is", {"fields": ["summary", "description", "typical_tasks"]}),
+        (
+            "Typical answer profile (1 to 5)",
+            {
+                "description": "The answers a buyer outsourcing this service would typically "
+                "give. The advisor matches buyers to services by these.",
+                "fields": [
+                    ("task_complexity", "skill_scarcity", "decision_authority"),
+                    ("process_definition", "core_proximity", "customization"),
+                    ("driving_force", "technology", "customer_contact"),
+                ],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(vendor_count=Count("vendors"))
+
+    @admin.display(description="vendors", ordering="vendor_count")
+    def vendor_count(self, service):
+        return service.vendor_count
+
+
+@admin.register(Vendor)
+class VendorAdmin(ActivationActions, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "headquarters",
+        "rate_range",
+        "coverage",
+        "team_size",
+        "is_active",
+        "is_verified",
+        "is_sample",
+    ]
+    list_filter = [
+        "is_active",
+        "is_verified",
+        "is_sample",
+        "services__process_type",
+        "services__category",
+        "headquarters",
+        DeliveryCountryFilter,
+        "certifications",
+        "coverage",
+    ]
+    search_fields = ["name", "pitch", "description", "services__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["services"]
+    filter_horizontal = ["languages", "certifications"]
+    actions = [*ActivationActions.actions, "mark_verified"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "pitch", "description", "website", "founded_year"]}),
+        ("Services", {"fields": ["services"]}),
+        (
+            "Where and how they work",
+            {
+                "fields": [
+                    "headquarters",
+                    "delivery_countries",
+                    "languages",
+                    "coverage",
+                    "team_size",
+                ]
+            },
+        ),
+        (
+            "Price",
+            {"fields": [("hourly_rate_min", "hourly_rate_max"), "minimum_engagement"]},
+        ),
+        ("Certifications", {"fields": ["certifications"]}),
+        (
+            "Status",
+            {"fields": ["is_active", "is_verified", "is_sample", "created_at", "updated_at"]},
+        ),
+    ]
+
+    @admin.display(description="rate (USD/h)", ordering="hourly_rate_min")
+    def rate_range(self, vendor):
+        return f"${vendor.hourly_rate_min}–{vendor.hourly_rate_max}"
+
+    @admin.action(description="Mark the selected vendors as verified")
+    def mark_verified(self, request, queryset):
+        changed = queryset.update(is_verified=True)
+        self.message_user(request, f"Marked {changed} vendor(s) as verified.", messages.SUCCESS)
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "description"]
+    search_fields = ["name", "code", "description"]

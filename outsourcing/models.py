@@ -1,0 +1,242 @@
+"""The catalog: categories of outsourced services, the services, and vendor profiles."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType
+
+PROCESS_TYPE_CHOICES = [(kind.value, kind.label) for kind in ProcessType]
+
+
+def profile_field(help_text: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(ANSWER_MIN, f"Use a value from {ANSWER_MIN} to {ANSWER_MAX}."),
+            MaxValueValidator(ANSWER_MAX, f"Use a value from {ANSWER_MIN} to {ANSWER_MAX}."),
+        ],
+        help_text=help_text,
+    )
+
+
+def validate_not_in_future(year: int) -> None:
+    this_year = timezone.now().year
+    if year > this_year:
+        raise ValidationError(
+            "The founding year %(year)s is in the future; use %(this_year)s or earlier.",
+            code="future_year",
+            params={"year": year, "this_year": this_year},
+        )
+
+
+class ServiceCategory(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Categories are listed in ascending order of this number."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "service categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Service(models.Model):
+    category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    process_type = models.CharField(max_length=3, choices=PROCESS_TYPE_CHOICES)
+    summary = models.CharField(max_length=240, help_text="One sentence, shown in lists.")
+    description = models.TextField()
+    typical_tasks = models.TextField(help_text="One task per line.")
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive services are hidden from the public pages."
+    )
+
+    # The answers a buyer outsourcing this service would typically give, 1 to 5.
+    task_complexity = profile_field("1 routine and scripted, 5 novel and analytical.")
+    skill_scarcity = profile_field("1 widely available skills, 5 rare expertise.")
+    decision_authority = profile_field("1 follows fixed rules, 5 makes business decisions.")
+    process_definition = profile_field("1 documented step by step, 5 needs interpretation.")
+    core_proximity = profile_field("1 a support function, 5 the core competence.")
+    customization = profile_field("1 the same for every client, 5 bespoke.")
+    driving_force = profile_field("1 lower cost, 5 expertise the business lacks.")
+    technology = profile_field("1 basic office tools, 5 advanced analytics.")
+    customer_contact = profile_field("1 no customer contact, 5 talking to customers is the job.")
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("outsourcing:service_detail", args=[self.slug])
+
+    @property
+    def profile(self) -> dict[Factor, int]:
+        return {factor: getattr(self, factor.value) for factor in Factor}
+
+    @property
+    def typical_task_list(self) -> list[str]:
+        return [line.strip() for line in self.typical_tasks.splitlines() if line.strip()]
+
+
+class Language(models.Model):
+    code = models.SlugField(max_length=12, unique=True, help_text="An ISO 639 code, e.g. en.")
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Certification(models.Model):
+    code = models.SlugField(max_length=30, unique=True, help_text="e.g. iso-27001.")
+    name = models.CharField(max_length=60, unique=True)
+    description = models.CharField(max_length=240, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VendorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def offering(self, services):
+        return self.filter(services__in=services).distinct()
+
+
+class Vendor(models.Model):
+    class Coverage(models.TextChoices):
+        BUSINESS_HOURS = "business_hours", "Business hours in one time zone"
+        EXTENDED = "extended", "Extended hours across several time zones"
+        ROUND_THE_CLOCK = "24_7", "24/7, every day of the year"
+
+    class TeamSize(models.TextChoices):
+        MICRO = "1-10", "1 to 10 people"
+        SMALL = "11-50", "11 to 50 people"
+        MEDIUM = "51-200", "51 to 200 people"
+        LARGE = "201-1000", "201 to 1,000 people"
+        VERY_LARGE = "1001-5000", "1,001 to 5,000 people"
+        ENTERPRISE = "5000+", "More than 5,000 people"
+
+    class MinimumEngagement(models.IntegerChoices):
+        NONE = 0, "No minimum"
+        USD_1K = 1_000, "$1,000 or more"
+        USD_5K = 5_000, "$5,000 or more"
+        USD_10K = 10_000, "$10,000 or more"
+        USD_25K = 25_000, "$25,000 or more"
+        USD_50K = 50_000, "$50,000 or more"
+        USD_100K = 100_000, "$100,000 or more"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    pitch = models.CharField(max_length=160, help_text="One line on what the vendor does best.")
+    description = models.TextField()
+    website = models.URLField(blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(1800, "Use a founding year from 1800 on."),
+            validate_not_in_future,
+        ]
+    )
+    headquarters = CountryField()
+    delivery_countries = CountryField(
+        multiple=True, help_text="The countries the work is delivered from."
+    )
+    languages = models.ManyToManyField(Language, related_name="vendors")
+    coverage = models.CharField(
+        "time-zone coverage", max_length=20, choices=Coverage, default=Coverage.BUSINESS_HOURS
+    )
+    team_size = models.CharField(max_length=10, choices=TeamSize)
+    hourly_rate_min = models.PositiveSmallIntegerField(
+        "hourly rate from (USD)", validators=[MinValueValidator(1, "Rates start at $1.")]
+    )
+    hourly_rate_max = models.PositiveSmallIntegerField(
+        "hourly rate to (USD)", validators=[MinValueValidator(1, "Rates start at $1.")]
+    )
+    minimum_engagement = models.PositiveIntegerField(
+        "minimum engagement (USD)",
+        choices=MinimumEngagement,
+        default=MinimumEngagement.NONE,
+    )
+    certifications = models.ManyToManyField(Certification, blank=True, related_name="vendors")
+    services = models.ManyToManyField(Service, related_name="vendors")
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive vendors are hidden from the public pages."
+    )
+    is_verified = models.BooleanField(
+        default=False, help_text="An editor has checked this profile against the vendor's records."
+    )
+    is_sample = models.BooleanField(
+        "sample data",
+        default=False,
+        help_text="A fictional profile shipped to show how the product works.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VendorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hourly_rate_min__lte=models.F("hourly_rate_max")),
+                name="vendor_rate_range_ordered",
+                violation_error_code="rate_range",
+                violation_error_message=("The hourly rate minimum must not be above the maximum."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("outsourcing:vendor_detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.hourly_rate_min is not None
+            and self.hourly_rate_max is not None
+            and self.hourly_rate_min > self.hourly_rate_max
+        ):
+            raise ValidationError(
+                {
+                    "hourly_rate_min": ValidationError(
+                        "The minimum rate ($%(min)s) is above the maximum ($%(max)s).",
+                        code="rate_range",
+                        params={"min": self.hourly_rate_min, "max": self.hourly_rate_max},
+                    )
+                }
+            )
+
+    @property
+    def delivery_country_names(self) -> str:
+        return ", ".join(country.name for country in self.delivery_countries)
+
+    @property
+    def is_24_7(self) -> bool:
+        return self.coverage == self.Coverage.ROUND_THE_CLOCK

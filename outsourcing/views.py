@@ -1,0 +1,135 @@
+"""Public pages of the catalog: home, services, the vendor directory."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from outsourcing.forms import VendorFilterForm
+from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_safe
+def home(request: HtmxHttpRequest):
+    counts = Service.objects.active().aggregate(
+        bpo=Count("pk", filter=Q(process_type="bpo")),
+        kpo=Count("pk", filter=Q(process_type="kpo")),
+    )
+    return render(
+        request,
+        "outsourcing/home.html",
+        {
+            "service_counts": counts,
+            "vendor_count": Vendor.objects.active().count(),
+        },
+    )
+
+
+@require_safe
+def service_list(request: HtmxHttpRequest):
+    categories = ServiceCategory.objects.prefetch_related(
+        Prefetch("services", queryset=Service.objects.active(), to_attr="active_services")
+    )
+    return render(
+        request,
+        "outsourcing/service_list.html",
+        {"categories": [category for category in categories if category.active_services]},
+    )
+
+
+def profile_rows(service: Service) -> list[dict]:
+    rows = []
+    for factor, value in service.profile.items():
+        field = Service._meta.get_field(factor.value)
+        rows.append(
+            {"label": field.verbose_name.capitalize(), "scale": field.help_text, "value": value}
+        )
+    return rows
+
+
+@require_safe
+def service_detail(request: HtmxHttpRequest, slug: str):
+    service = get_object_or_404(Service.objects.active().select_related("category"), slug=slug)
+    vendors = list(
+        service.vendors.active().order_by("-is_verified", "name")[: settings.VENDORS_PER_PAGE + 1]
+    )
+    return render(
+        request,
+        "outsourcing/service_detail.html",
+        {
+            "service": service,
+            "profile_rows": profile_rows(service),
+            "vendors": vendors[: settings.VENDORS_PER_PAGE],
+            "more_vendors": len(vendors) > settings.VENDORS_PER_PAGE,
+        },
+    )
+
+
+def delivery_countries_in_use() -> list[str]:
+    used = set()
+    for codes in Vendor.objects.active().values_list("delivery_countries", flat=True):
+        used.update(code for code in codes.split(",") if code)
+    return sorted(used)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def vendor_list(request: HtmxHttpRequest):
+    choices = {
+        "services": list(Service.objects.active().only("slug", "name")),
+        "countries_used": delivery_countries_in_use(),
+        "languages": list(Language.objects.all()),
+        "certifications": list(Certification.objects.all()),
+    }
+    form = VendorFilterForm(request.GET, **choices)
+    form.is_valid()
+    notes = form.ignored_notes()
+    filters = form.valid_filters()
+
+    vendors = form.filter(Vendor.objects.active()).order_by("name", "pk")
+    paginator = Paginator(vendors, settings.VENDORS_PER_PAGE)
+    page_number = request.GET.get("page", "1")
+    try:
+        page = paginator.page(page_number)
+    except PageNotAnInteger:
+        notes.append(f"Ignored page “{page_number[:20]}”: showing the first page.")
+        page = paginator.page(1)
+    except EmptyPage:
+        fallback = 1 if not page_number.isdigit() or int(page_number) < 1 else paginator.num_pages
+        notes.append(f"There is no page {page_number[:20]}; showing page {fallback}.")
+        page = paginator.page(fallback)
+    page.object_list = list(
+        page.object_list.prefetch_related("services", "languages", "certifications")
+    )
+
+    context = {
+        # Redisplay only the filters in force, so a dropped junk value does not linger.
+        "form": VendorFilterForm(initial=filters, **choices),
+        "page": page,
+        "notes": notes,
+        "filters": filters,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "outsourcing/vendor_list.html#vendor-results", context)
+    return render(request, "outsourcing/vendor_list.html", context)
+
+
+@require_safe
+def vendor_detail(request: HtmxHttpRequest, slug: str):
+    vendor = get_object_or_404(
+        Vendor.objects.active().prefetch_related(
+            Prefetch("services", queryset=Service.objects.active().select_related("category")),
+            "languages",
+            "certifications",
+        ),
+        slug=slug,
+    )
+    return render(request, "outsourcing/vendor_detail.html", {"vendor": vendor})

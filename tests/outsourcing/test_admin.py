@@ -1,0 +1,177 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from outsourcing.models import Service, Vendor
+from tests.factories import (
+    CertificationFactory,
+    LanguageFactory,
+    ServiceCategoryFactory,
+    ServiceFactory,
+    UserFactory,
+    VendorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CATALOG_MODELS = ["servicecategory", "service", "vendor", "language", "certification"]
+
+
+@pytest.fixture
+def catalog():
+    service = ServiceFactory(name="Data entry", slug="data-entry")
+    vendor = VendorFactory(
+        services=[service], certifications=[CertificationFactory()], delivery_countries=["PH", "IN"]
+    )
+    return {"service": service, "vendor": vendor, "category": service.category}
+
+
+def admin_urls(catalog):
+    urls = [reverse("admin:index")]
+    for model in CATALOG_MODELS:
+        urls.append(reverse(f"admin:outsourcing_{model}_changelist"))
+        urls.append(reverse(f"admin:outsourcing_{model}_add"))
+    urls.append(reverse("admin:outsourcing_service_change", args=[catalog["service"].pk]))
+    urls.append(reverse("admin:outsourcing_vendor_change", args=[catalog["vendor"].pk]))
+    return urls
+
+
+def test_anonymous_visitors_reach_no_admin_page(client, catalog):
+    for url in admin_urls(catalog):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_non_staff_users_reach_no_admin_page(client, catalog):
+    client.force_login(UserFactory())
+    for url in admin_urls(catalog):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_catalog_editors_group_may_edit_the_catalog_and_nothing_else():
+    group = Group.objects.get(name="Catalog editors")
+    codenames = set(group.permissions.values_list("content_type__app_label", "codename"))
+    expected = {
+        ("outsourcing", f"{action}_{model}")
+        for model in CATALOG_MODELS
+        for action in ["view", "add", "change", "delete"]
+    }
+    assert codenames == expected
+
+
+def test_catalog_editor_can_use_every_catalog_page(editor_client, catalog):
+    for url in admin_urls(catalog):
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_catalog_editor_cannot_see_users_or_groups(editor_client):
+    for url in [reverse("admin:auth_user_changelist"), reverse("admin:auth_group_changelist")]:
+        assert editor_client.get(url).status_code == 403
+    index = editor_client.get(reverse("admin:index")).content.decode()
+    assert "Users" not in index
+
+
+def test_catalog_editor_changes_a_service_and_buyers_see_it(editor_client, client, catalog):
+    service = catalog["service"]
+    url = reverse("admin:outsourcing_service_change", args=[service.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(category=service.category.pk, description="Edited by an editor.", is_active="on")
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert "Edited by an editor." in client.get(service.get_absolute_url()).content.decode()
+
+
+def test_admin_shows_a_clear_message_for_a_reversed_rate_range(admin_client, catalog):
+    vendor = catalog["vendor"]
+    response = admin_client.post(
+        reverse("admin:outsourcing_vendor_add"),
+        {
+            "name": "Backwards Rates",
+            "slug": "backwards-rates",
+            "pitch": "x",
+            "description": "x",
+            "founded_year": 2000,
+            "headquarters": "PH",
+            "delivery_countries": ["PH"],
+            "languages": [LanguageFactory().pk],
+            "coverage": "business_hours",
+            "team_size": "1-10",
+            "hourly_rate_min": 50,
+            "hourly_rate_max": 10,
+            "minimum_engagement": 0,
+            "services": [vendor.services.get().pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "The minimum rate ($50) is above the maximum ($10)." in response.content.decode()
+    assert not Vendor.objects.filter(slug="backwards-rates").exists()
+
+
+@pytest.mark.parametrize("model", CATALOG_MODELS)
+def test_superuser_changelist_search_and_add(admin_client, catalog, model):
+    changelist = reverse(f"admin:outsourcing_{model}_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(changelist, {"q": "data"}).status_code == 200
+    assert admin_client.get(reverse(f"admin:outsourcing_{model}_add")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"services__process_type": "bpo"},
+        {"services__category__id__exact": "1"},
+        {"headquarters": "PH"},
+        {"delivers_from": "IN"},
+        {"certifications__id__exact": "1"},
+        {"is_active__exact": "1"},
+    ],
+)
+def test_vendor_filters(admin_client, catalog, query):
+    response = admin_client.get(reverse("admin:outsourcing_vendor_changelist"), query)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+
+
+def test_delivery_country_filter_offers_countries_in_use(admin_client, catalog):
+    response = admin_client.get(reverse("admin:outsourcing_vendor_changelist"))
+    content = response.content.decode()
+    assert "?delivers_from=IN" in content
+    assert "?delivers_from=PH" in content
+
+
+def test_vendor_services_use_autocomplete(admin_client, catalog):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "outsourcing", "model_name": "vendor", "field_name": "services", "term": "data"},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["text"] == "Data entry"
+
+
+def test_bulk_actions(admin_client, catalog):
+    vendor, service = catalog["vendor"], catalog["service"]
+    changelist = reverse("admin:outsourcing_vendor_changelist")
+    for action in ["deactivate", "activate", "mark_verified"]:
+        admin_client.post(changelist, {"action": action, "_selected_action": [vendor.pk]})
+    vendor.refresh_from_db()
+    assert vendor.is_active and vendor.is_verified
+    admin_client.post(
+        reverse("admin:outsourcing_service_changelist"),
+        {"action": "deactivate", "_selected_action": [service.pk]},
+    )
+    assert not Service.objects.get(pk=service.pk).is_active
+
+
+def test_category_list_counts_services(admin_client, catalog):
+    ServiceCategoryFactory()
+    response = admin_client.get(reverse("admin:outsourcing_servicecategory_changelist"))
+    assert response.status_code == 200
+    assert sorted(row.service_count for row in response.context["cl"].result_list) == [0, 1]
+
+
+def test_editor_permissions_exist_for_every_catalog_model():
+    assert Permission.objects.filter(content_type__app_label="outsourcing").count() == 20

@@ -1,0 +1,50 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def run_python(code, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "outsourcing.settings", **env},
+        cwd=settings.BASE_DIR,
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = run_python("import django; django.setup()", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_settings_load_when_debug_is_off_and_a_key_is_given():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x" * 50,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_sqlite_file_writes_ahead_and_takes_the_write_lock_up_front(tmp_path):
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    print(cursor.execute('PRAGMA journal_mode').fetchone()[0])\n"
+        "    print(cursor.execute('PRAGMA busy_timeout').fetchone()[0])\n"
+        "print(connection.transaction_mode)\n"
+    )
+    result = run_python(code, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
