@@ -120,20 +120,30 @@ def test_superuser_changelist_search_and_add(admin_client, catalog, model):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("name", "value"),
     [
-        {"services__process_type": "bpo"},
-        {"services__category__id__exact": "1"},
-        {"headquarters": "PH"},
-        {"delivers_from": "IN"},
-        {"certifications__id__exact": "1"},
-        {"is_active__exact": "1"},
+        ("services__process_type__exact", "bpo"),
+        ("services__category__id__exact", lambda catalog: catalog["category"].pk),
+        ("headquarters__exact", "PH"),
+        ("delivers_from", "IN"),
+        ("certifications__id__exact", lambda catalog: catalog["vendor"].certifications.get().pk),
+        ("is_active__exact", "1"),
     ],
 )
-def test_vendor_filters(admin_client, catalog, query):
-    response = admin_client.get(reverse("admin:outsourcing_vendor_changelist"), query)
+def test_vendor_filters(admin_client, catalog, name, value):
+    other = VendorFactory(
+        is_active=False,
+        headquarters="BR",
+        delivery_countries=["BR"],
+        services=[ServiceFactory(kpo=True)],
+        certifications=[CertificationFactory(code="soc-2", name="SOC 2")],
+    )
+    changelist = reverse("admin:outsourcing_vendor_changelist")
+    assert f"{name}=" in admin_client.get(changelist).content.decode()
+    response = admin_client.get(changelist, {name: value(catalog) if callable(value) else value})
     assert response.status_code == 200
-    assert response.context["cl"].result_count == 1
+    assert list(response.context["cl"].result_list) == [catalog["vendor"]]
+    assert other not in response.context["cl"].result_list
 
 
 def test_delivery_country_filter_offers_countries_in_use(admin_client, catalog):
@@ -146,7 +156,12 @@ def test_delivery_country_filter_offers_countries_in_use(admin_client, catalog):
 def test_vendor_services_use_autocomplete(admin_client, catalog):
     response = admin_client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "outsourcing", "model_name": "vendor", "field_name": "services", "term": "data"},
+        {
+            "app_label": "outsourcing",
+            "model_name": "vendor",
+            "field_name": "services",
+            "term": "data",
+        },
     )
     assert response.status_code == 200
     assert response.json()["results"][0]["text"] == "Data entry"
