@@ -27,6 +27,7 @@ test: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict advisor/engine
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

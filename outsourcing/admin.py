@@ -12,9 +12,7 @@ class DeliveryCountryFilter(admin.SimpleListFilter):
     parameter_name = "delivers_from"
 
     def lookups(self, request, model_admin):
-        used = set()
-        for codes in Vendor.objects.values_list("delivery_countries", flat=True):
-            used.update(code for code in codes.split(",") if code)
+        used = Vendor.objects.delivery_countries_in_use()
         return [(code, countries.name(code)) for code in sorted(used, key=countries.name)]
 
     def queryset(self, request, queryset):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 
 from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType
+from advisor.engine.matching import ServiceCandidate, VendorCandidate
 
 PROCESS_TYPE_CHOICES = [(kind.value, kind.label) for kind in ProcessType]
 
@@ -51,6 +52,19 @@ class ServiceCategory(models.Model):
 class ServiceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def candidates(self) -> list[ServiceCandidate]:
+        """The services as the advisor's matching sees them."""
+        fields = ["slug", "name", "process_type", *(factor.value for factor in Factor)]
+        return [
+            ServiceCandidate(
+                slug=row["slug"],
+                name=row["name"],
+                process_type=ProcessType(row["process_type"]),
+                profile={factor: row[factor.value] for factor in Factor},
+            )
+            for row in self.values(*fields)
+        ]
 
 
 class Service(models.Model):
@@ -125,6 +139,66 @@ class VendorQuerySet(models.QuerySet):
 
     def offering(self, services):
         return self.filter(services__in=services).distinct()
+
+    def delivery_countries_in_use(self) -> list[str]:
+        """Every country code these vendors deliver from, sorted."""
+        used = set()
+        for codes in self.values_list("delivery_countries", flat=True):
+            used.update(code for code in codes.split(",") if code)
+        return sorted(used)
+
+    def candidates(self) -> list[VendorCandidate]:
+        """The vendors as the advisor's matching sees them, with their active services.
+
+        Four flat queries whatever the number of vendors: the rows, then one per
+        many-to-many table, joined here in Python.
+        """
+        rows = list(
+            self.values_list(
+                "pk",
+                "slug",
+                "name",
+                "delivery_countries",
+                "hourly_rate_min",
+                "hourly_rate_max",
+                "coverage",
+                "is_verified",
+            )
+        )
+        ids = self.values("pk")
+        services = _codes_by_vendor(
+            Vendor.services.through.objects.filter(vendor_id__in=ids, service__is_active=True),
+            "service__slug",
+        )
+        languages = _codes_by_vendor(
+            Vendor.languages.through.objects.filter(vendor_id__in=ids), "language__code"
+        )
+        certifications = _codes_by_vendor(
+            Vendor.certifications.through.objects.filter(vendor_id__in=ids),
+            "certification__code",
+        )
+        return [
+            VendorCandidate(
+                slug=slug,
+                name=name,
+                services=services.get(pk, frozenset()),
+                countries=frozenset(code for code in countries.split(",") if code),
+                languages=languages.get(pk, frozenset()),
+                certifications=certifications.get(pk, frozenset()),
+                rate_min=rate_min,
+                rate_max=rate_max,
+                is_24_7=coverage == Vendor.Coverage.ROUND_THE_CLOCK,
+                is_verified=is_verified,
+            )
+            for pk, slug, name, countries, rate_min, rate_max, coverage, is_verified in rows
+        ]
+
+
+def _codes_by_vendor(through_rows, code_field: str) -> dict[int, frozenset[str]]:
+    codes: dict[int, set[str]] = {}
+    for vendor_id, code in through_rows.values_list("vendor_id", code_field):
+        codes.setdefault(vendor_id, set()).add(code)
+    return {vendor_id: frozenset(values) for vendor_id, values in codes.items()}
 
 
 class Vendor(models.Model):

@@ -160,5 +160,8 @@ SECURE_CSP = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Where the app is served, for links printed outside a request (the recommend command).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # The directory's page size; the filters are in outsourcing/forms.py.
 VENDORS_PER_PAGE = 12

@@ -13,5 +13,6 @@ catalog_patterns = [
 
 urlpatterns = [
     path("", include((catalog_patterns, "outsourcing"))),
+    path("", include("advisor.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -73,19 +73,12 @@ def service_detail(request: HtmxHttpRequest, slug: str):
     )
 
 
-def delivery_countries_in_use() -> list[str]:
-    used = set()
-    for codes in Vendor.objects.active().values_list("delivery_countries", flat=True):
-        used.update(code for code in codes.split(",") if code)
-    return sorted(used)
-
-
 @require_safe
 @vary_on_headers("HX-Request")
 def vendor_list(request: HtmxHttpRequest):
     choices = {
         "services": list(Service.objects.active().only("slug", "name")),
-        "countries_used": delivery_countries_in_use(),
+        "countries_used": Vendor.objects.active().delivery_countries_in_use(),
         "languages": list(Language.objects.all()),
         "certifications": list(Certification.objects.all()),
     }

@@ -116,3 +116,7 @@ def catalog_editor() -> User:
     user = UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name="Catalog editors"))
     return user
+
+
+ROUTINE_ANSWERS = {"task_complexity": "1", "skill_scarcity": "1", "decision_authority": "1"}
+EXPERT_ANSWERS = {"task_complexity": "5", "skill_scarcity": "5", "decision_authority": "5"}

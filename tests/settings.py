@@ -1,7 +1,11 @@
 """Test settings: the real ones, with a fast password hasher and plain static storage."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from outsourcing.settings import *  # noqa: F403
-from outsourcing.settings import STORAGES
+from outsourcing.settings import DATABASES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -14,3 +18,10 @@ STORAGES = {
 # browser tests' live server) need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file rather than memory, so tests that open several connections at once
+    # (concurrent submits) share one database, as they would in production.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"outsourcing-tests-{os.getpid()}.sqlite3")
+    }

@@ -7,6 +7,7 @@ line) into validated answers: see `parse_answers`.
 import re
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class ProcessType(StrEnum):
@@ -101,13 +102,14 @@ class AnswerError(ValueError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors: dict[str, str] = dict(errors)
         self.messages: list[str] = list(self.errors.values())
-        super().__init__("; ".join(self.messages))
+        super().__init__(" ".join(self.messages))
 
 
-def parse_answers(raw: Mapping[str, object], *, ignore_unknown: bool = False) -> dict[Factor, int]:
+def parse_answers(raw: Mapping[Any, object], *, ignore_unknown: bool = False) -> dict[Factor, int]:
     """Validate raw answers and return them keyed by `Factor`, in questionnaire order.
 
-    Keys are factor keys (plain strings or `Factor` members). A value may be an
+    Keys are factor keys (plain strings or `Factor` members; any other key is
+    reported as unknown). A value may be an
     int or a string of decimal digits ("3", " 4 "); bools, floats (even 3.0) and
     any other text are rejected. `None` or an empty string means "not
     answered", which is allowed for the optional factors only: an unanswered

@@ -29,8 +29,9 @@ def test_founding_year_in_the_future_is_refused():
     vendor = VendorFactory.build(founded_year=next_year)
     with pytest.raises(ValidationError) as caught:
         vendor.full_clean()
-    assert f"The founding year {next_year} is in the future" in (
-        caught.value.message_dict["founded_year"][0]
+    assert (
+        f"The founding year {next_year} is in the future"
+        in (caught.value.message_dict["founded_year"][0])
     )
 
 
@@ -85,7 +86,9 @@ def test_service_profile_and_tasks():
 
 
 def test_vendor_coverage_and_countries():
-    vendor = VendorFactory(coverage=Vendor.Coverage.ROUND_THE_CLOCK, delivery_countries=["PH", "IN"])
+    vendor = VendorFactory(
+        coverage=Vendor.Coverage.ROUND_THE_CLOCK, delivery_countries=["PH", "IN"]
+    )
     assert vendor.is_24_7
     assert vendor.delivery_country_names == "India, Philippines"
     assert str(vendor) == vendor.name

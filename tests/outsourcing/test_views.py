@@ -169,8 +169,9 @@ def test_directory_never_fails_on_junk(client, directory, query):
 
 def test_reversed_rate_range_is_explained(client, directory):
     response = client.get(f"{reverse('outsourcing:vendor_list')}?rate_min=50&rate_max=10")
-    assert "Ignored the “Rate up to (USD/h)” filter: The upper rate is below the lower one." in (
-        response.context["notes"]
+    assert (
+        "Ignored the “Rate up to (USD/h)” filter: The upper rate is below the lower one."
+        in (response.context["notes"])
     )
 
 
@@ -213,9 +214,7 @@ def test_directory_history_restore_gets_the_full_page(client, directory):
     assert "<html" in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "url_name", ["home", "service_list", "vendor_list"]
-)
+@pytest.mark.parametrize("url_name", ["home", "service_list", "vendor_list"])
 def test_pages_answer_htmx_requests_as_full_pages_unless_they_have_a_fragment(
     client, directory, htmx_headers, url_name
 ):

@@ -1,14 +1,69 @@
-// Small behaviours on top of htmx; the pages work without them.
+// Small behaviours on top of htmx; every page works without them.
 (function () {
   "use strict";
 
-  // After htmx swaps in new results, move focus to their heading so keyboard and
-  // screen-reader users land on what changed.
+  // After htmx swaps in new directory results from a pagination link, move focus
+  // to their heading so keyboard and screen-reader users land on what changed.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var focusTarget = event.detail.target.querySelector("[data-focus-after-swap]");
-    if (focusTarget && event.detail.requestConfig && event.detail.requestConfig.elt &&
-        event.detail.requestConfig.elt.tagName === "A") {
-      focusTarget.focus();
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var heading = event.detail.target.querySelector("[data-focus-after-swap]");
+    if (heading && trigger && trigger.tagName === "A") {
+      heading.focus();
+    }
+  });
+
+  // A form submits once: the button is disabled while the request is in flight.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-disable-on-submit")) {
+      return;
+    }
+    if (form.dataset.submitting === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "true";
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.dataset.label = button.textContent;
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+      button.textContent = "Working…";
+    });
+  });
+
+  // Forms restored from the back/forward cache must be usable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting=true]").forEach(function (form) {
+      form.dataset.submitting = "false";
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+        button.textContent = button.dataset.label;
+      });
+    });
+  });
+
+  // "Copy link" on a recommendation.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) {
+      return;
+    }
+    var field = document.querySelector(button.dataset.copyTarget);
+    var status = document.querySelector("[data-copy-status]");
+    var done = function () {
+      if (status) {
+        status.textContent = button.dataset.copiedText;
+      }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {
+        field.select();
+      });
+    } else {
+      field.select();
+      document.execCommand("copy");
+      done();
     }
   });
 })();

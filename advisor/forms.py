@@ -1,0 +1,130 @@
+"""The needs questionnaire: nine answers and optional vendor preferences.
+
+The form translates what the browser sent into the engine's input; the engine's
+`parse_answers` judges the answers, so the web form and the `recommend` command
+refuse the same things with the same words.
+"""
+
+from django import forms
+from django_countries import countries
+
+from advisor.engine import Factor
+from advisor.engine.factors import AnswerError, parse_answers
+from advisor.engine.questions import FACTOR_TEXTS
+
+SKIP_CHOICE = ("", "Skip: leave this out of the advice")
+BUDGET_MAX_USD = 1000
+
+
+class QuestionnaireForm(forms.Form):
+    submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    countries = forms.MultipleChoiceField(
+        label="Delivered from",
+        required=False,
+        help_text="Leave empty for any country.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages the team must speak",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    certifications = forms.MultipleChoiceField(
+        label="Certifications you require",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    budget = forms.IntegerField(
+        label="Highest hourly rate you would pay (USD)",
+        required=False,
+        min_value=1,
+        max_value=BUDGET_MAX_USD,
+        widget=forms.NumberInput(attrs={"placeholder": "e.g. 25", "inputmode": "numeric"}),
+    )
+    needs_24_7 = forms.BooleanField(label="The work needs 24/7 coverage", required=False)
+
+    def __init__(self, *args, countries_used=(), languages=(), certifications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for factor in Factor:
+            text = FACTOR_TEXTS[factor]
+            choices = [(str(choice.value), choice.text) for choice in text.choices]
+            self.fields[factor.value] = forms.CharField(
+                label=text.question,
+                help_text=text.help_text,
+                required=factor.required,
+                error_messages={
+                    "required": f"Please answer this question: the advice needs "
+                    f"{factor.label.lower()}."
+                },
+                widget=forms.RadioSelect(
+                    choices=choices if factor.required else [SKIP_CHOICE, *choices]
+                ),
+            )
+        self.order_fields([factor.value for factor in Factor])
+        self.fields["countries"].choices = [(code, countries.name(code)) for code in countries_used]
+        self.fields["languages"].choices = [(lang.code, lang.name) for lang in languages]
+        self.fields["certifications"].choices = [(c.code, c.name) for c in certifications]
+
+    @property
+    def factor_fields(self):
+        return [self[factor.value] for factor in Factor]
+
+    @property
+    def preference_fields(self):
+        return [
+            self[name]
+            for name in ("countries", "languages", "certifications", "budget", "needs_24_7")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        self._refuse_tampering()
+        raw = {factor.value: cleaned.get(factor.value) for factor in Factor}
+        try:
+            cleaned["answers"] = parse_answers(raw)
+        except AnswerError as error:
+            for key, message in error.errors.items():
+                if key not in self.errors:
+                    self.add_error(key, forms.ValidationError(message, code="invalid_answer"))
+        return cleaned
+
+    def _refuse_tampering(self):
+        allowed = set(self.fields) | {"csrfmiddlewaretoken"}
+        if unknown := sorted(set(self.data) - allowed):
+            names = ", ".join(f"“{name[:40]}”" for name in unknown[:5])
+            raise forms.ValidationError(
+                "The form arrived with fields it does not have (%(names)s), so nothing was "
+                "saved. Please reload the page and try again.",
+                code="unknown_field",
+                params={"names": names},
+            )
+        single = [
+            name
+            for name in self.fields
+            if not isinstance(self.fields[name], forms.MultipleChoiceField)
+        ]
+        if repeated := [name for name in single if len(self.data.getlist(name)) > 1]:
+            raise forms.ValidationError(
+                "The form arrived with more than one answer to the same question (%(names)s), "
+                "so nothing was saved. Please choose one answer each.",
+                code="repeated_field",
+                params={"names": ", ".join(repeated)},
+            )
+
+    def answers(self) -> dict[Factor, int]:
+        return self.cleaned_data["answers"]
+
+    def preferences(self) -> dict:
+        """The vendor preferences as plain JSON-safe data."""
+        data = self.cleaned_data
+        return {
+            "countries": sorted(data.get("countries") or []),
+            "languages": sorted(data.get("languages") or []),
+            "certifications": sorted(data.get("certifications") or []),
+            "budget": data.get("budget"),
+            "needs_24_7": bool(data.get("needs_24_7")),
+        }
+
+    def answered_count(self) -> int:
+        """How many questions have an answer in the submitted data, valid or not."""
+        return sum(1 for factor in Factor if self.data.get(factor.value, "").strip())

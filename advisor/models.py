@@ -1,0 +1,138 @@
+"""Saved recommendations, and the weights and thresholds the advisor uses now."""
+
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from advisor.engine import Factor, Verdict
+from advisor.engine.parameters import DEFAULT_PARAMETERS, Parameters
+
+# 18 random bytes: 144 bits, 24 URL-safe characters.
+TOKEN_BYTES = 18
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def weight_field(factor: Factor) -> models.DecimalField:
+    return models.DecimalField(
+        f"{factor.value.replace('_', ' ')} weight",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(str(DEFAULT_PARAMETERS.weights[factor])),
+        validators=[
+            MinValueValidator(Decimal("0.1"), "A weight must be at least 0.1."),
+            MaxValueValidator(Decimal("10"), "A weight must be at most 10."),
+        ],
+    )
+
+
+class ScoringSettings(models.Model):
+    """The weights and thresholds new recommendations are scored with; a single row.
+
+    Saved recommendations keep the parameters they were made with, so changing
+    these never changes a link that was already shared.
+    """
+
+    task_complexity_weight = weight_field(Factor.TASK_COMPLEXITY)
+    skill_scarcity_weight = weight_field(Factor.SKILL_SCARCITY)
+    decision_authority_weight = weight_field(Factor.DECISION_AUTHORITY)
+    process_definition_weight = weight_field(Factor.PROCESS_DEFINITION)
+    core_proximity_weight = weight_field(Factor.CORE_PROXIMITY)
+    customization_weight = weight_field(Factor.CUSTOMIZATION)
+    driving_force_weight = weight_field(Factor.DRIVING_FORCE)
+    technology_weight = weight_field(Factor.TECHNOLOGY)
+    customer_contact_weight = weight_field(Factor.CUSTOMER_CONTACT)
+    bpo_max = models.DecimalField(
+        "BPO up to score",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(str(DEFAULT_PARAMETERS.bpo_max)),
+        help_text="A KPO score at or below this is BPO.",
+    )
+    kpo_min = models.DecimalField(
+        "KPO from score",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(str(DEFAULT_PARAMETERS.kpo_min)),
+        help_text="A KPO score at or above this is KPO; scores in between are hybrid.",
+    )
+    opposite_pull_share = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal(str(DEFAULT_PARAMETERS.opposite_pull_share)),
+        help_text=(
+            "Work is hybrid when strongly BPO answers and strongly KPO answers each carry "
+            "at least this share of the answered weight."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "scoring settings"
+        verbose_name_plural = "scoring settings"
+
+    def __str__(self) -> str:
+        return "Scoring settings"
+
+    @classmethod
+    def current_parameters(cls) -> Parameters:
+        settings = cls.objects.first()
+        return DEFAULT_PARAMETERS if settings is None else settings.parameters()
+
+    def parameters(self) -> Parameters:
+        return Parameters(
+            weights={factor: float(getattr(self, f"{factor.value}_weight")) for factor in Factor},
+            bpo_max=float(self.bpo_max),
+            kpo_min=float(self.kpo_min),
+            opposite_pull_share=float(self.opposite_pull_share),
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.parameters()
+        except (TypeError, ValueError) as error:
+            raise ValidationError(str(error).capitalize() + ".", code="parameters") from error
+
+
+VERDICT_CHOICES = [(verdict.value, verdict.label) for verdict in Verdict]
+
+
+class Recommendation(models.Model):
+    """A snapshot: the answers, the parameters and engine version used, the full result
+    and the matches, exactly as they were when the buyer submitted."""
+
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    submission_key = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Ties a form submission to its recommendation, so a resent form makes no copy.",
+    )
+    answers = models.JSONField()
+    preferences = models.JSONField(default=dict)
+    engine_version = models.CharField(max_length=20)
+    parameters = models.JSONField()
+    result = models.JSONField()
+    services = models.JSONField(default=list)
+    vendors = models.JSONField(default=list)
+    verdict = models.CharField(max_length=6, choices=VERDICT_CHOICES)
+    kpo_score = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} ({self.kpo_score:g}) on {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("advisor:recommendation_detail", args=[self.token])

@@ -1,0 +1,113 @@
+"""Making recommendations: score the answers, match the catalog, keep a snapshot."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django_countries import countries
+
+from advisor.engine import Factor
+from advisor.engine.matching import (
+    Preferences,
+    ServiceMatch,
+    VendorMatch,
+    match_services,
+    match_vendors,
+)
+from advisor.engine.parameters import Parameters
+from advisor.engine.results import Result
+from advisor.engine.scoring import score
+from advisor.models import Recommendation, ScoringSettings
+from outsourcing.models import Certification, Language, Service, Vendor
+
+SERVICE_MATCHES = 5
+VENDOR_MATCHES = 5
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Everything a recommendation shows, before it is saved."""
+
+    answers: dict[Factor, int]
+    preferences: dict
+    parameters: Parameters
+    result: Result
+    services: tuple[ServiceMatch, ...]
+    vendors: tuple[VendorMatch, ...]
+
+    def recommendation(self, **fields) -> Recommendation:
+        """An unsaved recommendation holding this advice as its snapshot."""
+        return Recommendation(**self.snapshot(), **fields)
+
+    def snapshot(self) -> dict:
+        return {
+            "answers": {factor.value: answer for factor, answer in self.answers.items()},
+            "preferences": self.preferences,
+            "engine_version": self.result.engine_version,
+            "parameters": self.parameters.to_dict(),
+            "result": self.result.to_dict(),
+            "services": [match.to_dict() for match in self.services],
+            "vendors": [match.to_dict() for match in self.vendors],
+            "verdict": self.result.verdict.value,
+            "kpo_score": self.result.kpo_score,
+        }
+
+
+def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
+    """Score the answers with the current settings and match the active catalog."""
+    parameters = ScoringSettings.current_parameters()
+    result = score(answers, parameters)
+    services = match_services(
+        answers, result, Service.objects.active().candidates(), limit=SERVICE_MATCHES
+    )
+    vendors = match_vendors(
+        services,
+        Vendor.objects.active().candidates(),
+        Preferences(
+            countries=frozenset(preferences.get("countries", ())),
+            languages=frozenset(preferences.get("languages", ())),
+            certifications=frozenset(preferences.get("certifications", ())),
+            budget_max=preferences.get("budget"),
+            needs_24_7=preferences.get("needs_24_7", False),
+        ),
+        limit=VENDOR_MATCHES,
+        country_names=dict(countries),
+        language_names=dict(Language.objects.values_list("code", "name")),
+        certification_names=dict(Certification.objects.values_list("code", "name")),
+    )
+    return Advice(answers, preferences, parameters, result, services, vendors)
+
+
+def submission_key(submission_id: UUID, answers: dict[Factor, int], preferences: dict) -> str:
+    """The same form sent twice with the same content gets the same key; a changed
+    answer (after going back in the browser, say) gets a new one."""
+    content = json.dumps(
+        [str(submission_id), {f.value: a for f, a in answers.items()}, preferences],
+        sort_keys=True,
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def recommendation_create(
+    *, answers: dict[Factor, int], preferences: dict, submission_id: UUID | None = None
+) -> Recommendation:
+    """Save the advice as a snapshot, once per submission.
+
+    A repeated submission (double click, resent form, concurrent identical posts)
+    returns the recommendation the first one made.
+    """
+    key = submission_key(submission_id, answers, preferences) if submission_id else None
+    if key and (existing := Recommendation.objects.filter(submission_key=key).first()):
+        return existing
+    advice = advice_build(answers=answers, preferences=preferences)
+    try:
+        with transaction.atomic():
+            recommendation = advice.recommendation(submission_key=key)
+            recommendation.save(force_insert=True)
+            return recommendation
+    except IntegrityError:
+        if key is None:
+            raise
+        return Recommendation.objects.get(submission_key=key)

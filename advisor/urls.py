@@ -1,0 +1,26 @@
+from django.urls import path, register_converter
+
+from advisor import views
+
+
+class TokenConverter:
+    """Share-link tokens: URL-safe base64, so anything else is a 404 before any query."""
+
+    regex = "[A-Za-z0-9_-]{20,40}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
+
+app_name = "advisor"
+
+urlpatterns = [
+    path("advisor/", views.questionnaire, name="questionnaire"),
+    path("advisor/preview/", views.preview, name="preview"),
+    path("r/<token:token>/", views.recommendation_detail, name="recommendation_detail"),
+]

@@ -1,0 +1,24 @@
+import pytest
+
+from tests.factories import ServiceFactory, VendorFactory
+
+
+@pytest.fixture
+def catalog(db):
+    """One routine service with a Philippine vendor, one expert service with a Polish one."""
+    data_entry = ServiceFactory(name="Data entry", slug="data-entry")
+    research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
+    return {
+        "data_entry": data_entry,
+        "research": research,
+        "keyers": VendorFactory(name="Manila Keyers", slug="manila-keyers", services=[data_entry]),
+        "insight": VendorFactory(
+            name="Krakow Insight",
+            slug="krakow-insight",
+            services=[research],
+            headquarters="PL",
+            delivery_countries=["PL"],
+            hourly_rate_min=45,
+            hourly_rate_max=90,
+        ),
+    }

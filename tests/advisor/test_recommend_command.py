@@ -1,0 +1,92 @@
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from advisor.models import Recommendation
+
+EXPERT = '{"task_complexity": 5, "skill_scarcity": 5, "decision_authority": 5}'
+
+
+def recommend(*args):
+    out = io.StringIO()
+    call_command("recommend", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_prints_the_documented_json(catalog):
+    output = recommend("--answers", EXPERT)
+    assert output["verdict"] == "kpo"
+    assert output["kpo_score"] == 100
+    assert {"confidence", "engine_version", "counterfactuals"} <= output.keys()
+    for item in output["factors"]:
+        assert {"key", "answer", "weight", "contribution", "reason"} <= item.keys()
+    assert [(s["slug"], s["name"]) for s in output["services"]] == [
+        ("market-research", "Market research")
+    ]
+    assert output["vendors"][0]["slug"] == "krakow-insight"
+    assert isinstance(output["vendors"][0]["fit"], int)
+    assert "share_url" not in output
+    assert not Recommendation.objects.exists()
+
+
+def test_save_stores_it_and_adds_the_share_url(catalog):
+    output = recommend("--answers", EXPERT, "--save")
+    recommendation = Recommendation.objects.get()
+    assert output["share_url"] == f"http://127.0.0.1:8000/r/{recommendation.token}/"
+    assert recommendation.result["verdict"] == output["verdict"]
+
+
+def test_reads_a_file(catalog, tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(EXPERT)
+    assert recommend("--answers-file", str(path))["verdict"] == "kpo"
+
+
+def test_reads_standard_input(catalog, monkeypatch):
+    monkeypatch.setattr(
+        sys,
+        "stdin",
+        io.StringIO('{"task_complexity": 1, "skill_scarcity": 1, "decision_authority": 1}'),
+    )
+    assert recommend("--answers-file", "-")["verdict"] == "bpo"
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ("{not json", "The answers are not valid JSON"),
+        ("[1, 2]", "The answers must be a JSON object"),
+        ('{"task_complexity": 5, "skill_scarcity": 5}', "Decision authority is required"),
+        ('{"task_complexity": 5, "skill_scarcity": 5, "decision_authority": 5, "x": 1}', "x"),
+        ('{"task_complexity": 6, "skill_scarcity": 5, "decision_authority": 5}', "not 6"),
+        ('{"task_complexity": 0, "skill_scarcity": 5, "decision_authority": 5}', "not 0"),
+    ],
+)
+def test_invalid_input_is_refused_and_saves_nothing(catalog, answers, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("recommend", "--answers", answers, "--save", stdout=io.StringIO())
+    assert not Recommendation.objects.exists()
+
+
+def test_missing_file_is_refused(catalog, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read the answers file"):
+        call_command("recommend", "--answers-file", str(tmp_path / "nope.json"))
+
+
+def test_invalid_input_exits_non_zero_with_one_line_on_stderr(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "recommend", "--answers", '{"task_complexity": 9}'],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": ""},
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Task complexity must be between 1 and 5, not 9." in result.stderr

@@ -1,0 +1,272 @@
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from advisor.engine.questions import FACTOR_TEXTS
+from advisor.models import Recommendation, ScoringSettings
+from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS
+
+QUESTIONNAIRE = "/advisor/"
+PREVIEW = "/advisor/preview/"
+
+
+def submit(client, answers, **extra):
+    return client.post(QUESTIONNAIRE, {"submission_id": str(uuid.uuid4()), **answers, **extra})
+
+
+def test_urls_are_the_public_contract():
+    assert reverse("advisor:questionnaire") == QUESTIONNAIRE
+    assert reverse("advisor:preview") == PREVIEW
+    assert reverse("advisor:recommendation_detail", args=["a" * 24]) == f"/r/{'a' * 24}/"
+
+
+def test_questionnaire_asks_every_question_in_plain_words(client, catalog):
+    response = client.get(QUESTIONNAIRE)
+    assert response.status_code == 200
+    content = response.content.decode()
+    for factor, text in FACTOR_TEXTS.items():
+        assert f'name="{factor.value}"' in content
+        assert text.question in content
+        for choice in text.choices:
+            assert f'value="{choice.value}"' in content
+    assert response.context["answered_count"] == 0
+    assert 'name="submission_id"' in content
+
+
+def test_questionnaire_answers_htmx_requests(client, catalog, htmx_headers):
+    response = client.get(QUESTIONNAIRE, headers=htmx_headers)
+    assert response.status_code == 200
+
+
+def test_starting_from_a_service_prefills_its_profile(client, catalog):
+    response = client.get(QUESTIONNAIRE, {"service": "market-research"})
+    form = response.context["form"]
+    assert form.initial["task_complexity"] == 5
+    assert form.initial["customer_contact"] == 1
+    assert response.context["preview"].verdict == "kpo"
+    assert "Pre-filled with the typical answers for" in response.content.decode()
+
+
+def test_unknown_starting_service_or_token_is_ignored(client, catalog):
+    for query in [{"service": "nope"}, {"from": "x" * 500}]:
+        response = client.get(QUESTIONNAIRE, query)
+        assert response.status_code == 200
+        assert response.context["starting_point"] is None
+
+
+def test_submitting_saves_and_redirects_to_the_share_link(client, catalog):
+    response = submit(client, EXPERT_ANSWERS, countries=["PL"], budget="60")
+    recommendation = Recommendation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/r/{recommendation.token}/"
+    assert recommendation.verdict == "kpo"
+    assert recommendation.preferences["countries"] == ["PL"]
+    assert recommendation.preferences["budget"] == 60
+
+
+def test_missing_required_answer_keeps_every_other_answer(client, catalog):
+    answers = {**EXPERT_ANSWERS, "decision_authority": "", "technology": "4"}
+    response = submit(client, answers, budget="45")
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["decision_authority"] == [
+        "Please answer this question: the advice needs decision authority."
+    ]
+    content = response.content.decode()
+    assert re.search(r'name="technology" value="4"[^>]*checked', content)
+    assert re.search(r'name="task_complexity" value="5"[^>]*checked', content)
+    assert 'value="45"' in content
+    assert not Recommendation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "Task complexity must be between 1 and 5, not 0."),
+        ("6", "Task complexity must be between 1 and 5, not 6."),
+        ("abc", "Task complexity must be a whole number from 1 to 5, not 'abc'."),
+        ("3.5", "Task complexity must be a whole number from 1 to 5, not '3.5'."),
+    ],
+)
+def test_tampered_values_are_refused_and_save_nothing(client, catalog, value, message):
+    response = submit(client, {**EXPERT_ANSWERS, "task_complexity": value})
+    assert response.status_code == 400
+    assert response.context["form"].errors["task_complexity"] == [message]
+    assert message.replace("'", "&#x27;") in response.content.decode()
+    assert not Recommendation.objects.exists()
+
+
+def test_unknown_field_is_refused(client, catalog):
+    response = submit(client, EXPERT_ANSWERS, is_admin="1")
+    assert response.status_code == 400
+    assert "fields it does not have (“is_admin”)" in response.content.decode()
+    assert not Recommendation.objects.exists()
+
+
+def test_repeated_answer_is_refused(client, catalog):
+    response = client.post(
+        QUESTIONNAIRE,
+        "task_complexity=1&task_complexity=5&skill_scarcity=1&decision_authority=1",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "more than one answer to the same question (task_complexity)" in (
+        response.content.decode()
+    )
+    assert not Recommendation.objects.exists()
+
+
+def test_unknown_preference_choice_is_refused(client, catalog):
+    response = submit(client, EXPERT_ANSWERS, countries=["ZZ"], budget="-5")
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "countries" in errors
+    assert "budget" in errors
+    assert not Recommendation.objects.exists()
+
+
+def test_double_submit_creates_one_recommendation(client, catalog):
+    data = {"submission_id": str(uuid.uuid4()), **ROUTINE_ANSWERS}
+    first = client.post(QUESTIONNAIRE, data)
+    second = client.post(QUESTIONNAIRE, data)
+    assert first["Location"] == second["Location"]
+    assert Recommendation.objects.count() == 1
+
+
+def test_questionnaire_refuses_other_methods(client, catalog):
+    assert client.put(QUESTIONNAIRE).status_code == 405
+
+
+def test_preview_shows_progress_before_the_required_answers(client, catalog, htmx_headers):
+    response = client.post(PREVIEW, {"task_complexity": "4"}, headers=htmx_headers)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.lstrip().startswith('<section id="result-panel"')
+    assert "1 of 9" in content
+    assert "Answer skill scarcity, decision authority to see a first verdict." in content
+    assert 'aria-live="polite"' in content
+
+
+def test_preview_shows_verdict_score_and_reasons(client, catalog, htmx_headers):
+    response = client.post(PREVIEW, EXPERT_ANSWERS, headers=htmx_headers)
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert preview.verdict == "kpo"
+    content = response.content.decode()
+    assert "KPO score 100" in content
+    for reason in response.context["preview_reasons"]:
+        assert reason.reason.replace("'", "&#x27;") in content
+
+
+def test_preview_changes_with_the_answers(client, catalog, htmx_headers):
+    routine = client.post(PREVIEW, ROUTINE_ANSWERS, headers=htmx_headers)
+    expert = client.post(PREVIEW, EXPERT_ANSWERS, headers=htmx_headers)
+    assert routine.context["preview"].verdict == "bpo"
+    assert expert.context["preview"].verdict == "kpo"
+
+
+def test_preview_refuses_tampered_values_with_a_message(client, catalog, htmx_headers):
+    response = client.post(
+        PREVIEW, {**ROUTINE_ANSWERS, "skill_scarcity": "9"}, headers=htmx_headers
+    )
+    assert response.status_code == 400
+    assert "Skill scarcity must be between 1 and 5, not 9." in response.content.decode()
+    assert not Recommendation.objects.exists()
+
+
+def test_preview_works_as_a_plain_post_and_refuses_get(client, catalog):
+    assert client.post(PREVIEW, ROUTINE_ANSWERS).status_code == 200
+    assert client.get(PREVIEW).status_code == 405
+
+
+@pytest.fixture
+def recommendation(client, catalog):
+    submit(client, EXPERT_ANSWERS, countries=["PL"])
+    return Recommendation.objects.get()
+
+
+def test_recommendation_page_is_a_brief_a_manager_can_read(client, recommendation):
+    response = client.get(recommendation.get_absolute_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    for heading in ["Why", "What would change it", "Services that fit", "Who can do the work"]:
+        assert f">{heading}</h2>" in content
+    assert "KPO score 100" in content
+    assert "Market research" in content
+    assert "Krakow Insight" in content
+    assert "<svg" in content and 'role="img"' in content and "<desc" in content
+    assert f'value="http://testserver/r/{recommendation.token}/"' in content
+    assert f'href="/advisor/?from={recommendation.token}"' in content
+    assert "Poland" in content
+
+
+def test_recommendation_page_is_not_indexed_and_has_link_previews(client, recommendation):
+    response = client.get(recommendation.get_absolute_url())
+    content = response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex, nofollow">' in content
+    assert '<meta property="og:title" content="KPO outsourcing recommended">' in content
+    assert '<meta property="og:description"' in content
+
+
+def test_recommendation_page_shows_no_internal_ids(client, recommendation):
+    content = client.get(recommendation.get_absolute_url()).content.decode()
+    assert f"/admin/advisor/recommendation/{recommendation.pk}" not in content
+    assert '"id"' not in content
+    assert recommendation.submission_key not in content
+
+
+def test_recommendation_page_answers_htmx_requests(client, recommendation, htmx_headers):
+    response = client.get(recommendation.get_absolute_url(), headers=htmx_headers)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/r/AAAAAAAAAAAAAAAAAAAAAAAA/", "/r/short/", "/r/1/", "/r/%3Cscript%3E/", "/r/"],
+)
+def test_unknown_or_malformed_token_gives_the_404_page(client, catalog, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_edit_a_copy_prefills_answers_and_preferences(client, recommendation):
+    response = client.get(QUESTIONNAIRE, {"from": recommendation.token})
+    form = response.context["form"]
+    assert form.initial["task_complexity"] == 5
+    assert form.initial["countries"] == ["PL"]
+    assert form.initial["submission_id"]
+    assert "makes a new link" in response.content.decode()
+
+
+def test_old_link_shows_the_old_result_after_a_weight_change(client, catalog, admin_client):
+    answers = {"task_complexity": "4", "skill_scarcity": "4", "decision_authority": "4"}
+    submit(client, answers)
+    old = Recommendation.objects.get()
+    before = client.get(old.get_absolute_url()).content.decode()
+    assert old.verdict == "kpo"
+
+    settings = ScoringSettings.objects.get()
+    form = (
+        admin_client.get(reverse("admin:advisor_scoringsettings_change", args=[settings.pk]))
+        .context["adminform"]
+        .form
+    )
+    response = admin_client.post(
+        reverse("admin:advisor_scoringsettings_change", args=[settings.pk]),
+        {**form.initial, "task_complexity_weight": "9.5", "bpo_max": "80", "kpo_min": "90"},
+    )
+    assert response.status_code == 302
+
+    submit(client, answers)
+    new = Recommendation.objects.exclude(pk=old.pk).get()
+    assert new.verdict != old.verdict
+    after = client.get(old.get_absolute_url()).content.decode()
+    assert main_content(before) == main_content(after)
+
+
+def main_content(page):
+    return page[page.index("<main") : page.index("</main>")]
