@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from advisor.engine.questions import FACTOR_TEXTS
 from outsourcing.forms import VendorFilterForm
 from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
 
@@ -46,11 +47,16 @@ def service_list(request: HtmxHttpRequest):
 
 
 def profile_rows(service: Service) -> list[dict]:
+    """The service's typical answers, labelled as the questionnaire labels them."""
     rows = []
     for factor, value in service.profile.items():
-        field = Service._meta.get_field(factor.value)
+        choices = FACTOR_TEXTS[factor].choices
         rows.append(
-            {"label": field.verbose_name.capitalize(), "scale": field.help_text, "value": value}
+            {
+                "label": factor.label,
+                "scale": f"1 {choices[0].label.lower()}, 5 {choices[-1].label.lower()}",
+                "value": value,
+            }
         )
     return rows
 
