@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format superuser
+.PHONY: install run test lint format superuser soak serve bench
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; try: make PYTHON=python3.12 ...")'
@@ -35,3 +35,22 @@ format: $(INSTALLED)
 
 superuser: $(INSTALLED)
 	$(BIN)/python manage.py createsuperuser
+
+# 64 simulated buyers for 60 s against gunicorn with production settings, a worker
+# killed and a backup taken mid-load; see docs/reliability.md. SQLite by default;
+# SOAK_ARGS="--database-url postgres://..." for PostgreSQL.
+soak: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --group soak
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
+
+# Production settings under gunicorn with whitenoise (README "Production"); needs
+# DJANGO_DEBUG=0, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS in the environment.
+serve: $(INSTALLED)
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_catalog --if-empty
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+# Every page against a bare "hello" view under gunicorn; see docs/performance.md.
+bench: $(INSTALLED)
+	$(BIN)/python bench/bench.py

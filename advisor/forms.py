@@ -43,7 +43,15 @@ class QuestionnaireForm(forms.Form):
     )
     needs_24_7 = forms.BooleanField(label="The work needs 24/7 coverage", required=False)
 
-    def __init__(self, *args, countries_used=(), languages=(), certifications=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        countries_used=(),
+        languages=(),
+        certifications=(),
+        country_names=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         for factor in Factor:
             text = FACTOR_TEXTS[factor]
@@ -61,7 +69,10 @@ class QuestionnaireForm(forms.Form):
                 ),
             )
         self.order_fields([factor.value for factor in Factor])
-        self.fields["countries"].choices = [(code, countries.name(code)) for code in countries_used]
+        names = country_names or {}  # looked up once by the caller: lookups are slow
+        self.fields["countries"].choices = [
+            (code, names.get(code) or countries.name(code)) for code in countries_used
+        ]
         self.fields["languages"].choices = [(lang.code, lang.name) for lang in languages]
         self.fields["certifications"].choices = [(c.code, c.name) for c in certifications]
 

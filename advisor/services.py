@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from contextlib import suppress
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -19,8 +20,8 @@ from advisor.engine.matching import (
 from advisor.engine.parameters import Parameters
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
-from advisor.models import Recommendation, ScoringSettings
-from outsourcing.models import Certification, Language, Service, Vendor
+from advisor.models import Recommendation
+from outsourcing import caching
 
 SERVICE_MATCHES = 5
 VENDOR_MATCHES = 5
@@ -57,14 +58,14 @@ class Advice:
 
 def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
     """Score the answers with the current settings and match the active catalog."""
-    parameters = ScoringSettings.current_parameters()
+    # Catalog data comes from the cache, rebuilt after every catalog edit (caching.py).
+    parameters = caching.scoring_parameters()
     result = score(answers, parameters)
-    services = match_services(
-        answers, result, Service.objects.active().candidates(), limit=SERVICE_MATCHES
-    )
+    services = match_services(answers, result, caching.service_candidates(), limit=SERVICE_MATCHES)
+    names = caching.code_names()
     vendors = match_vendors(
         services,
-        Vendor.objects.active().candidates(),
+        caching.vendor_candidates(match.slug for match in services),
         Preferences(
             countries=frozenset(preferences.get("countries", ())),
             languages=frozenset(preferences.get("languages", ())),
@@ -74,8 +75,8 @@ def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
         ),
         limit=VENDOR_MATCHES,
         country_names=dict(countries),
-        language_names=dict(Language.objects.values_list("code", "name")),
-        certification_names=dict(Certification.objects.values_list("code", "name")),
+        language_names=names["languages"],
+        certification_names=names["certifications"],
     )
     return Advice(answers, preferences, parameters, result, services, vendors)
 
@@ -99,8 +100,11 @@ def recommendation_create(
     returns the recommendation the first one made.
     """
     key = submission_key(submission_id, answers, preferences) if submission_id else None
-    if key and (existing := Recommendation.objects.filter(submission_key=key).first()):
-        return existing
+    if key:
+        # A plain lookup: .first() would order by the Meta ordering, and SQLite then
+        # walks the created_at index instead of the unique one.
+        with suppress(Recommendation.DoesNotExist):
+            return Recommendation.objects.get(submission_key=key)
     advice = advice_build(answers=answers, preferences=preferences)
     try:
         with transaction.atomic():

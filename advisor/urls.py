@@ -23,4 +23,5 @@ urlpatterns = [
     path("advisor/", views.questionnaire, name="questionnaire"),
     path("advisor/preview/", views.preview, name="preview"),
     path("r/<token:token>/", views.recommendation_detail, name="recommendation_detail"),
+    path("r/<token:token>/pdf/", views.recommendation_pdf, name="recommendation_pdf"),
 ]

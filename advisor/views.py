@@ -1,11 +1,23 @@
 """The questionnaire, its live preview, and the saved recommendation behind its link."""
 
+import hashlib
 import uuid
+from importlib import import_module
 
-from django.http import HttpRequest
+from django import forms
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.utils.html import escape
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import (
+    condition,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django_countries import countries
 from django_htmx.middleware import HtmxDetails
 
@@ -16,16 +28,30 @@ from advisor.engine.questions import FACTOR_TEXTS
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
 from advisor.forms import QuestionnaireForm
-from advisor.models import Recommendation, ScoringSettings
-from outsourcing.models import Certification, Language, Service, Vendor
+from advisor.models import Recommendation
+from outsourcing import caching, ratelimit
+from outsourcing.models import Service
 
 PREVIEW_REASONS = 3
+RECOMMENDATION_PAGE_SECONDS = 24 * 60 * 60  # in the shared cache
+RECOMMENDATION_BROWSER_SECONDS = 60 * 60
+PREVIEW_SECONDS = 10 * 60
 # The factor chart: one row per answered factor, bars from a centre line.
 CHART_WIDTH = 640
 CHART_LABEL_WIDTH = 190
 CHART_VALUE_ROOM = 40
 CHART_ROW_HEIGHT = 30
 CHART_MIN_SCALE = 10
+# On a phone: labels above the bars, drawn at the screen's own scale.
+NARROW_CHART_WIDTH = 340
+NARROW_CHART_ROW_HEIGHT = 44
+# The score scale under the verdict: 0 to 100 drawn 300 units wide.
+SCALE_WIDTH = 300
+VERDICT_NAMES = {
+    Verdict.BPO: "Business process outsourcing",
+    Verdict.KPO: "Knowledge process outsourcing",
+    Verdict.HYBRID: "A mix of BPO and KPO",
+}
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -37,9 +63,8 @@ def questionnaire_form(data=None, initial=None) -> QuestionnaireForm:
     return QuestionnaireForm(
         data,
         initial=initial,
-        countries_used=Vendor.objects.active().delivery_countries_in_use(),
-        languages=list(Language.objects.all()),
-        certifications=list(Certification.objects.all()),
+        **caching.preference_choices(),
+        country_names=caching.country_names(),
     )
 
 
@@ -59,60 +84,151 @@ def starting_answers(request: HttpRequest) -> tuple[dict, object]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request: HtmxHttpRequest):
+    wait = None
     if request.method == "POST":
         form = questionnaire_form(request.POST)
-        if form.is_valid():
+        if wait := ratelimit.retry_after(request, "submit"):
+            # Refused before anything is saved; the bound form keeps every answer.
+            form.is_valid()
+            form.add_error(
+                None, forms.ValidationError(ratelimit.message(wait), code="rate_limited")
+            )
+            status = 429
+            starting_point = None
+        elif form.is_valid():
             recommendation = services.recommendation_create(
                 answers=form.answers(),
                 preferences=form.preferences(),
                 submission_id=form.cleaned_data["submission_id"],
             )
             return redirect(recommendation, permanent=False)
-        status = 400
-        starting_point = None
+        else:
+            status = 400
+            starting_point = None
+    elif "from" not in request.GET:
+        return questionnaire_page(request)
     else:
         initial, starting_point = starting_answers(request)
         form = questionnaire_form(initial={**initial, "submission_id": uuid.uuid4()})
         status = 200
-    return render(
+    response = render(
         request,
         "advisor/questionnaire.html",
         {
             "form": form,
             "starting_point": starting_point,
-            "services": list(
-                Service.objects.active()
-                .only("slug", "name", "category__name")
-                .select_related("category")
-                .order_by("category__position", "name")
-            ),
+            "services": caching.questionnaire_services(),
             **preview_context(form),
         },
         status=status,
+    )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def questionnaire_page(request: HtmxHttpRequest):
+    """The questionnaire as first shown, optionally pre-filled from `?service=`. It is
+    the same for everyone until the catalog changes, so it is rendered once per
+    catalog version and per service, with the nonce, the CSRF token and a fresh
+    submission id filled in for each response (outsourcing/caching.py)."""
+    slug = request.GET.get("service", "")
+    if slug and slug not in {service.slug for service in caching.questionnaire_services()}:
+        slug = ""
+
+    def context(marks: dict[str, str]) -> dict:
+        initial, starting_point = starting_answers(request)
+        form = questionnaire_form(initial={**initial, "submission_id": marks["submission_id"]})
+        return {
+            "form": form,
+            "starting_point": starting_point,
+            "services": caching.questionnaire_services(),
+            **preview_context(form),
+        }
+
+    return caching.cached_page(
+        request,
+        f"questionnaire:{caching.catalog_version()}:{slug}",
+        "advisor/questionnaire.html",
+        context,
+        fill={"submission_id": lambda: str(uuid.uuid4())},
     )
 
 
 @require_POST
 def preview(request: HtmxHttpRequest):
+    # The fragment depends only on the answers sent and the scoring settings, and holds
+    # no token or nonce: the same answers get the same bytes until the settings change.
+    data_key = caching.data_key(request.POST, ignore=("csrfmiddlewaretoken",))
+    key = f"preview:{caching.catalog_version()}:{data_key}"
+    wait = ratelimit.retry_after(request, "preview")
+    if not wait and (hit := cache.get(key)):
+        return HttpResponse(hit[0], status=hit[1])
     form = questionnaire_form(request.POST)
     form.is_valid()
     context = preview_context(form)
-    return render(
-        request,
-        "advisor/questionnaire.html#result-panel",
-        context,
-        status=400 if context["preview_errors"] else 200,
-    )
+    status = 400 if context["preview_errors"] else 200
+    if wait:
+        context = {**context, "preview": None, "rate_limited": ratelimit.message(wait)}
+        status = 429
+    response = render(request, "advisor/questionnaire.html#result-panel", context, status=status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    else:
+        cache.set(key, (response.content, status), PREVIEW_SECONDS)
+    return response
+
+
+def recommendation_page_key(token: str) -> str:
+    return f"recommendation:{token}"
+
+
+def recommendation_etag(request: HttpRequest, token: str) -> str:
+    """A saved recommendation never changes, so its ETag needs only the token and the
+    deployed code: a repeat visit gets 304 Not Modified without touching the database."""
+    return hashlib.sha256(f"{token}:{caching.CODE_VERSION}".encode()).hexdigest()[:32]
 
 
 @require_safe
+@condition(etag_func=recommendation_etag)
 def recommendation_detail(request: HtmxHttpRequest, token: str):
-    recommendation = get_object_or_404(Recommendation, token=token)
-    response = render(
+    def context(marks: dict[str, str]) -> dict:
+        recommendation = get_object_or_404(Recommendation, token=token)
+        page = RecommendationPage(recommendation, request)
+        page.share_url = marks["share_url"]  # the host may differ between requests
+        return {"page": page}
+
+    # Rendered once per link; see outsourcing/caching.py. Deleting it drops the copy.
+    response = caching.cached_page(
         request,
+        recommendation_page_key(token),
         "advisor/recommendation_detail.html",
-        {"page": RecommendationPage(recommendation, request)},
+        context,
+        fill={"share_url": lambda: escape(request.build_absolute_uri(request.path))},
+        timeout=RECOMMENDATION_PAGE_SECONDS,
     )
+    response["X-Robots-Tag"] = "noindex"
+    # Private: the link is a capability, and the response carries a CSRF cookie and a
+    # nonce. The browser may reuse it for an hour, then revalidates with the ETag.
+    response["Cache-Control"] = f"private, max-age={RECOMMENDATION_BROWSER_SECONDS}"
+    return response
+
+
+@require_safe
+def recommendation_pdf(request: HtmxHttpRequest, token: str):
+    """The same brief as a PDF, drawn by WeasyPrint from local files only."""
+    recommendation = get_object_or_404(Recommendation, token=token)
+    page = RecommendationPage(recommendation, request)
+    try:
+        pdf = import_module("advisor.pdf")  # WeasyPrint loads Pango: OSError without it.
+    except (ImportError, OSError):
+        return render(request, "advisor/pdf_unavailable.html", {"page": page}, status=503)
+    html = render_to_string("advisor/recommendation_pdf.html", {"page": page}, request)
+    response = HttpResponse(
+        pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/")),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, page.pdf_filename)
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -126,7 +242,8 @@ def preview_context(form: QuestionnaireForm) -> dict:
             error.message % (error.params or {})
             for field, field_errors in form.errors.as_data().items()
             for error in field_errors
-            if error.code != "required" and (field in raw or field == "__all__")
+            if error.code not in ("required", "rate_limited")
+            and (field in raw or field == "__all__")
         ]
     else:
         raw = {factor.value: form.initial.get(factor.value, "") for factor in Factor}
@@ -136,7 +253,7 @@ def preview_context(form: QuestionnaireForm) -> dict:
     result = None
     if not errors and not missing:
         try:
-            result = score(parse_answers(raw), ScoringSettings.current_parameters())
+            result = score(parse_answers(raw), caching.scoring_parameters())
         except AnswerError as error:
             errors = error.messages
     return {
@@ -158,6 +275,7 @@ class RecommendationPage:
         self.result = Result.from_dict(recommendation.result)
         self.share_url = request.build_absolute_uri(recommendation.get_absolute_url())
         self.copy_url = f"{reverse('advisor:questionnaire')}?from={recommendation.token}"
+        self.pdf_url = reverse("advisor:recommendation_pdf", args=[recommendation.token])
         self.preferences = self._preferences()
 
     @property
@@ -167,6 +285,32 @@ class RecommendationPage:
     @property
     def title(self) -> str:
         return f"{self.result.verdict.label} outsourcing recommended"
+
+    @property
+    def verdict_name(self) -> str:
+        return VERDICT_NAMES[self.result.verdict]
+
+    @property
+    def pdf_filename(self) -> str:
+        created = self.recommendation.created_at.date().isoformat()
+        return f"outsourcing-recommendation-{self.result.verdict}-{created}.pdf"
+
+    @property
+    def score_scale(self) -> dict:
+        """The score on a 300-unit line, with the BPO, hybrid and KPO bands in force."""
+        params = self.recommendation.parameters
+        bpo_max, kpo_min = float(params["bpo_max"]), float(params["kpo_min"])
+        unit = SCALE_WIDTH / 100
+        return {
+            "score": self.result.kpo_score,
+            "bpo_max": bpo_max,
+            "kpo_min": kpo_min,
+            "bpo_width": f"{bpo_max * unit:.1f}",
+            "hybrid_width": f"{(kpo_min - bpo_max) * unit:.1f}",
+            "kpo_x": f"{kpo_min * unit:.1f}",
+            "kpo_width": f"{(100 - kpo_min) * unit:.1f}",
+            "marker_x": f"{min(max(self.result.kpo_score * unit, 2), SCALE_WIDTH - 2):.1f}",
+        }
 
     @property
     def chart(self) -> dict:
@@ -185,6 +329,8 @@ class RecommendationPage:
                     "item": item,
                     "y": index * CHART_ROW_HEIGHT,
                     "text_y": index * CHART_ROW_HEIGHT + 19,
+                    "label_y": index * CHART_ROW_HEIGHT + 19,
+                    "bar_y": index * CHART_ROW_HEIGHT + 6,
                     "x": centre - length if item.contribution < 0 else centre,
                     "width": max(length, 1),
                     "value_x": centre - length - 4
@@ -200,6 +346,41 @@ class RecommendationPage:
             "centre": centre,
             "axis_y": len(factors) * CHART_ROW_HEIGHT + 16,
             "label_width": CHART_LABEL_WIDTH,
+        }
+
+    @property
+    def narrow_chart(self) -> dict:
+        """The same chart for a phone: each label on its own line above its bar."""
+        factors = self.result.factors
+        centre = NARROW_CHART_WIDTH / 2
+        half = centre - CHART_VALUE_ROOM
+        largest = max([CHART_MIN_SCALE, *(abs(item.contribution) for item in factors)])
+        rows = []
+        for index, item in enumerate(factors):
+            length = half * abs(item.contribution) / largest
+            top = index * NARROW_CHART_ROW_HEIGHT
+            rows.append(
+                {
+                    "item": item,
+                    "label_y": top + 14,
+                    "bar_y": top + 20,
+                    "text_y": top + 33,
+                    "x": centre - length if item.contribution < 0 else centre,
+                    "width": max(length, 1),
+                    "value_x": centre - length - 4
+                    if item.contribution < 0
+                    else centre + length + 4,
+                    "anchor": "end" if item.contribution < 0 else "start",
+                }
+            )
+        height = len(factors) * NARROW_CHART_ROW_HEIGHT
+        return {
+            "rows": rows,
+            "width": NARROW_CHART_WIDTH,
+            "height": height + 18,
+            "centre": centre,
+            "axis_y": height,
+            "label_width": 0,
         }
 
     @property
@@ -243,8 +424,8 @@ class RecommendationPage:
 
     def _preferences(self) -> list[tuple[str, str]]:
         prefs = self.recommendation.preferences
-        languages = dict(Language.objects.values_list("code", "name"))
-        certifications = dict(Certification.objects.values_list("code", "name"))
+        names = caching.code_names()
+        languages, certifications = names["languages"], names["certifications"]
         rows = [
             (
                 "Delivered from",

@@ -1,10 +1,45 @@
 """Editing the catalog: the main tool of the product's editors."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django_countries import countries
 
 from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
+
+
+def is_id(value) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and int(text) < 2**63
+
+
+class IdsAutocomplete(AutocompleteSelectMultiple):
+    """Redisplays a refused form without querying for ids that cannot exist (Django's
+    widget passes them to the database and fails there)."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [item for item in value if is_id(item)], attr)
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Refuses ids that are not whole numbers a database key can hold, before they reach
+    a query: Django's own field lets an id past 2**63 through to the database, where it
+    raises an error instead of a message."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if not is_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class DeliveryCountryFilter(admin.SimpleListFilter):
@@ -142,6 +177,11 @@ class VendorAdmin(ActivationActions, admin.ModelAdmin):
         ),
     ]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = IdsAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, form_class=IdsField, **kwargs)
+
     @admin.display(description="rate (USD/h)", ordering="hourly_rate_min")
     def rate_range(self, vendor):
         return f"${vendor.hourly_rate_min}–{vendor.hourly_rate_max}"
@@ -162,3 +202,16 @@ class LanguageAdmin(admin.ModelAdmin):
 class CertificationAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "description"]
     search_fields = ["name", "code", "description"]
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" redirect, for models the user may view only. Django's own
+    checks just that the user is staff, so a catalog editor could walk the object ids of
+    saved recommendations to their share links."""
+    try:
+        content_type = ContentType.objects.get(pk=content_type_id)
+    except (ObjectDoesNotExist, ValueError) as error:
+        raise Http404 from error
+    if not request.user.has_perm(f"{content_type.app_label}.view_{content_type.model}"):
+        raise PermissionDenied
+    return shortcut(request, content_type_id, object_id)

@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_htmx",
+    "axes",
     "outsourcing",
     "advisor",
 ]
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out admin login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "outsourcing.urls"
@@ -110,7 +114,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its client objects (outsourcing/redis_cache.py).
+            "BACKEND": "outsourcing.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
@@ -130,7 +135,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -141,6 +146,8 @@ STORAGES = {
         )
     },
 }
+# Source maps are for developer tools only: not worth compressing at deploy time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Strict policy: scripts only from this origin or carrying the per-response nonce;
 # nothing inline, nothing evaluated, nothing from another origin.
@@ -157,6 +164,37 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Production: HTTPS only, hardened headers and cookies. Applies whenever DEBUG is off;
+# `check --deploy --fail-level WARNING` passes with these defaults (tests/test_production.py).
+# The app normally sits behind a TLS-terminating load balancer, which must set (not
+# append to) X-Forwarded-Proto. DJANGO_HTTPS=0 is the one, explicit switch for serving
+# plain http on 127.0.0.1 (the benchmark, the two-instance test, a local look at the
+# production build): no redirect, no HSTS, no Secure cookies. Never set it on a server.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# htmx sends the token from the page (hx-headers), so no script needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+HTTPS = not DEBUG and env_flag("DJANGO_HTTPS", default=True)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # __Host- cookies: Secure, path "/", no Domain, so no other host can set or read them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -165,3 +203,39 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # The directory's page size; the filters are in outsourcing/forms.py.
 VENDORS_PER_PAGE = 12
+
+# Abuse limits on the public POSTs, per client address, counted in the cache (so in
+# Redis across processes when REDIS_URL is set); see outsourcing/ratelimit.py.
+# ADVISOR_RATE_LIMITS=0 turns them off, for benchmarks.
+ADVISOR_RATE_LIMITS = env_flag("ADVISOR_RATE_LIMITS", default=True)
+ADVISOR_RATE_LIMIT_RATES = {
+    "submit": os.environ.get("ADVISOR_SUBMIT_RATE", "20/m"),
+    "preview": os.environ.get("ADVISOR_PREVIEW_RATE", "120/m"),
+}
+# Proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+ADVISOR_TRUSTED_PROXIES = int(os.environ.get("ADVISOR_TRUSTED_PROXIES", "0"))
+
+# Admin login throttling (django-axes): five failed logins for one user name from one
+# address lock that pair out for 15 minutes; a success clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "outsourcing.ratelimit.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "outsourcing.ratelimit.client_address"
+
+# Warnings and errors to standard error, where gunicorn's log collects them: server
+# errors with their traceback, refused CSRF tokens and host names (django.security),
+# locked-out admin logins (axes). Django's default sends them nowhere when DEBUG is off.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    # Django's own console handler only works with DEBUG on; this one always does.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}

@@ -10,8 +10,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from advisor.engine.questions import FACTOR_TEXTS
+from outsourcing import caching
 from outsourcing.forms import VendorFilterForm
-from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
+from outsourcing.models import Service, ServiceCategory, Vendor
+
+DIRECTORY_PAGE_SECONDS = 10 * 60
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -82,12 +85,22 @@ def service_detail(request: HtmxHttpRequest, slug: str):
 @require_safe
 @vary_on_headers("HX-Request")
 def vendor_list(request: HtmxHttpRequest):
-    choices = {
-        "services": list(Service.objects.active().only("slug", "name")),
-        "countries_used": Vendor.objects.active().delivery_countries_in_use(),
-        "languages": list(Language.objects.all()),
-        "certifications": list(Certification.objects.all()),
-    }
+    # The same query gives the same page until the catalog changes: render it once per
+    # catalog version (outsourcing/caching.py fills in the nonce and CSRF token).
+    fragment = bool(request.htmx and not request.htmx.history_restore_request)
+    return caching.cached_page(
+        request,
+        f"directory:{caching.catalog_version()}:{int(fragment)}:{caching.data_key(request.GET)}",
+        "outsourcing/vendor_list.html#vendor-results"
+        if fragment
+        else "outsourcing/vendor_list.html",
+        lambda marks: vendor_list_context(request),
+        timeout=DIRECTORY_PAGE_SECONDS,
+    )
+
+
+def vendor_list_context(request: HtmxHttpRequest) -> dict:
+    choices = {"services": caching.directory_services(), **caching.preference_choices()}
     form = VendorFilterForm(request.GET, **choices)
     form.is_valid()
     notes = form.ignored_notes()
@@ -105,20 +118,16 @@ def vendor_list(request: HtmxHttpRequest):
         fallback = 1 if not page_number.isdigit() or int(page_number) < 1 else paginator.num_pages
         notes.append(f"There is no page {page_number[:20]}; showing page {fallback}.")
         page = paginator.page(fallback)
-    page.object_list = list(
-        page.object_list.prefetch_related("services", "languages", "certifications")
-    )
+    # The cards list services only.
+    page.object_list = list(page.object_list.prefetch_related("services"))
 
-    context = {
+    return {
         # Redisplay only the filters in force, so a dropped junk value does not linger.
         "form": VendorFilterForm(initial=filters, **choices),
         "page": page,
         "notes": notes,
         "filters": filters,
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "outsourcing/vendor_list.html#vendor-results", context)
-    return render(request, "outsourcing/vendor_list.html", context)
 
 
 @require_safe

@@ -25,3 +25,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"outsourcing-tests-{os.getpid()}.sqlite3")
     }
+
+# Abuse limits stay on, set high enough that no ordinary test meets them; the tests in
+# tests/test_rate_limits.py lower them where they need to.
+ADVISOR_RATE_LIMIT_RATES = {"submit": "100000/m", "preview": "100000/m"}

@@ -403,13 +403,18 @@ def _ranking(
         _half_up(CERTIFICATION_POINTS * count, max(1, len(certifications)))
         for count in range(len(certifications) + 1)
     ]
+    # Offers by rank, as plain lists, so the loop sorts small lists of ints.
+    rank_of = {slug: offer.rank for slug, offer in offers.items()}
+    primary = [offer.primary for offer in offers.values()]
+    extra = [offer.extra for offer in offers.values()]
     for index, vendor in enumerate(vendors):
-        if slugs.isdisjoint(vendor.services):
+        matched = vendor.services & slugs
+        if not matched:
             continue
-        offered = sorted([offers[slug] for slug in vendor.services if slug in slugs])
-        points = offered[0].primary
-        for offer in offered[1 : 1 + EXTRA_SERVICES]:
-            points += offer.extra
+        ranks = sorted([rank_of[slug] for slug in matched])
+        points = primary[ranks[0]]
+        for rank in ranks[1 : 1 + EXTRA_SERVICES]:
+            points += extra[rank]
         if countries and not countries.isdisjoint(vendor.countries):
             points += COUNTRY_POINTS
         if languages:

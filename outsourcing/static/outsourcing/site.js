@@ -12,6 +12,15 @@
     }
   });
 
+  // A form that came back with errors: take the focus to the summary of what to fix,
+  // so a keyboard or screen-reader user starts from there.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("form-errors");
+    if (summary) {
+      summary.focus();
+    }
+  });
+
   // A form submits once: the button is disabled while the request is in flight.
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -23,7 +32,10 @@
       return;
     }
     form.dataset.submitting = "true";
-    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+    // form.elements includes buttons outside the form that name it with form="…".
+    Array.prototype.filter.call(form.elements, function (element) {
+      return element.type === "submit";
+    }).forEach(function (button) {
       button.dataset.label = button.textContent;
       button.disabled = true;
       button.setAttribute("aria-busy", "true");
@@ -35,7 +47,9 @@
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-submitting=true]").forEach(function (form) {
       form.dataset.submitting = "false";
-      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      Array.prototype.filter.call(form.elements, function (element) {
+        return element.type === "submit";
+      }).forEach(function (button) {
         button.disabled = false;
         button.removeAttribute("aria-busy");
         button.textContent = button.dataset.label;

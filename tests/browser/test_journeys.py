@@ -1,0 +1,171 @@
+"""What a person does in the browser, and what they see while doing it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from advisor.models import Recommendation
+from outsourcing.models import Service
+from tests.factories import catalog_editor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "correct horse battery staple"
+
+
+def preview(page):
+    return page.locator("#result-panel")
+
+
+def test_newcomer_goes_from_home_to_a_recommendation(page, catalog):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Know what kind of outsourcing")
+    page.get_by_role("link", name="Start the questionnaire").first.click()
+
+    expect(page).to_have_url(re.compile(r"/advisor/$"))
+    expect(preview(page)).to_contain_text("0 of 9 questions answered")
+    expect(preview(page)).to_contain_text("to see a first verdict")
+
+    page.get_by_label("Novel and research-heavy").check()
+    expect(preview(page)).to_contain_text("1 of 9 questions answered")
+    page.locator("#id_skill_scarcity_4").check()
+    page.locator("#id_decision_authority_3").check()
+    expect(preview(page).locator(".verdict-word")).to_have_text("KPO")
+    expect(preview(page)).to_contain_text("What weighs most so far")
+
+    # Make the work look routine and customer-facing: the preview follows.
+    page.locator("#id_task_complexity_0").check()
+    page.locator("#id_skill_scarcity_0").check()
+    page.locator("#id_decision_authority_0").check()
+    expect(preview(page).locator(".verdict-word")).to_have_text("BPO")
+    page.locator("#id_customer_contact_5").check()
+    expect(preview(page)).to_contain_text("4 of 9 questions answered")
+
+    page.get_by_role("button", name="Get my recommendation").click()
+    expect(page).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]{20,40}/$"))
+    expect(page.locator(".verdict-card .verdict-word")).to_have_text("BPO")
+    expect(page.get_by_text("Business process outsourcing").first).to_be_visible()
+    for heading in ["Why", "What would change it", "Services that fit", "Who can do the work"]:
+        expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
+    expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
+
+
+def test_shared_link_shows_the_same_page_in_a_fresh_browser(open_page, recommendations):
+    first = open_page()
+    first.goto(recommendations["hybrid"].get_absolute_url())
+    share_url = first.locator("#share-url").input_value()
+    brief = first.locator("main").inner_text()
+
+    stranger = open_page()  # a new context: no cookies, no history
+    stranger.goto(share_url)
+    expect(stranger.locator(".verdict-card .verdict-word")).to_have_text("Hybrid")
+    assert stranger.locator("main").inner_text() == brief
+
+
+def test_edit_a_copy_prefills_the_questionnaire(page, recommendations):
+    kpo = recommendations["kpo"]
+    page.goto(kpo.get_absolute_url())
+    page.get_by_role("link", name="Edit a copy").click()
+
+    expect(page.get_by_text("These are the answers of a saved recommendation")).to_be_visible()
+    expect(page.locator("#id_task_complexity_4")).to_be_checked()
+    expect(page.locator("#id_decision_authority_3")).to_be_checked()
+    expect(page.locator("#id_budget")).to_have_value("60")
+    expect(preview(page).locator(".verdict-word")).to_have_text("KPO")
+
+    page.get_by_role("button", name="Get my recommendation").click()
+    expect(page).to_have_url(re.compile(r"/r/"))
+    assert Recommendation.objects.count() == 4
+    assert page.url != kpo.get_absolute_url()
+
+
+def test_vendor_directory_filters_in_place_and_reloads_to_the_same_results(page, catalog):
+    page.goto("/vendors/")
+    heading = page.locator("#results-heading")
+    everyone = heading.inner_text()
+    page.evaluate("window.marker = 'still the same page'")
+
+    page.get_by_label("Service", exact=True).select_option(label="Market research")
+    expect(heading).to_contain_text("match your filters")
+    expect(page).to_have_url(re.compile(r"service=market-research"))
+    filtered = heading.inner_text()
+    assert filtered != everyone
+    names = page.locator(".vendor-card h3").all_inner_texts()
+    assert names
+    # htmx swapped the results: no page load happened.
+    assert page.evaluate("window.marker") == "still the same page"
+
+    page.reload()
+    expect(heading).to_have_text(filtered)
+    assert page.locator(".vendor-card h3").all_inner_texts() == names
+    expect(page.get_by_label("Service", exact=True)).to_have_value("market-research")
+
+
+def test_catalog_editor_changes_a_description_and_sees_it_public(page, catalog):
+    editor = catalog_editor()
+    service = Service.objects.get(slug="payroll")
+    page.goto("/admin/")
+    page.get_by_label("Username").fill(editor.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+    page.get_by_role("link", name="Services", exact=True).click()
+    page.get_by_role("link", name=service.name, exact=True).click()
+    page.get_by_label("Description").fill("Checked by two people before every pay run.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(service.get_absolute_url())
+    expect(page.locator(".service-description")).to_have_text(
+        "Checked by two people before every pay run."
+    )
+
+
+def tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_keyboard_alone_completes_the_questionnaire(page, catalog):
+    page.goto("/advisor/")
+    for name in ["task_complexity", "skill_scarcity", "decision_authority"]:
+        tab_to(page, f"input[name={name}]")
+        page.keyboard.press("Space")
+        expect(page.locator(f"input[name={name}]").first).to_be_checked()
+        # The preview swaps in beside the form; the focus stays where the person is.
+        expect(page.locator(f"input[name={name}]").first).to_be_focused()
+    expect(preview(page).locator(".verdict-word")).to_have_text("BPO")
+
+    tab_to(page, "button[form=questionnaire]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/r/"))
+    expect(page.locator(".verdict-card .verdict-word")).to_have_text("BPO")
+
+
+def test_missing_answers_are_pointed_out_and_the_rest_kept(page, watcher, catalog):
+    watcher.allow(r"status of 400")  # the form comes back as a 400, as it should
+    page.goto("/advisor/")
+    page.locator("#id_task_complexity_2").check()
+    page.get_by_role("button", name="Get my recommendation").click()
+
+    expect(page.locator("#form-errors")).to_be_focused()
+    expect(
+        page.get_by_text("Please answer this question: the advice needs skill scarcity")
+    ).to_be_visible()
+    expect(page.locator("#id_task_complexity_2")).to_be_checked()
+
+
+def test_pdf_download_is_the_brief(page, recommendations):
+    page.goto(recommendations["kpo"].get_absolute_url())
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename.startswith("outsourcing-recommendation-kpo-")
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"

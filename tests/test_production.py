@@ -1,0 +1,85 @@
+"""The production settings: `check --deploy` is clean, and the HTTPS switch is explicit."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "advisor.example.com",
+    "DJANGO_SETTINGS_MODULE": "outsourcing.settings",
+}
+
+
+def run(code_or_args: list[str], **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(PRODUCTION, **env)
+    return subprocess.run(
+        [sys.executable, *code_or_args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def production_settings(**env: str) -> dict:
+    names = [
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_PROXY_SSL_HEADER",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_NAME",
+        "CSRF_COOKIE_NAME",
+        "SESSION_COOKIE_SAMESITE",
+        "CSRF_COOKIE_HTTPONLY",
+        "STORAGES",
+    ]
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}, default=str))"
+    )
+    result = run(["-c", code], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_check_deploy_passes_with_the_production_defaults():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_is_https_only_with_host_prefixed_cookies():
+    values = production_settings()
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
+    assert values["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+    assert values["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+    assert values["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert values["CSRF_COOKIE_HTTPONLY"] is True
+    assert "CompressedManifest" in values["STORAGES"]["staticfiles"]["BACKEND"]
+
+
+def test_plain_http_needs_the_explicit_switch():
+    values = production_settings(DJANGO_HTTPS="0")
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["SECURE_HSTS_SECONDS"] == 0
+    assert not values["SESSION_COOKIE_SECURE"]
+    assert values["SESSION_COOKIE_NAME"] == "sessionid"
+    # ... and then check --deploy says so.
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], DJANGO_HTTPS="0")
+    assert result.returncode != 0
+
+
+def test_gunicorn_config_loads_the_app():
+    result = run(["-m", "gunicorn", "--check-config", "-c", "gunicorn.conf.py"])
+    assert result.returncode == 0, result.stdout + result.stderr

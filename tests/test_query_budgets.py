@@ -1,0 +1,163 @@
+"""Pinned query counts for every public page and fragment, with 10 and with 2,000 vendors.
+
+Counts are for a page that is not cached yet, with the catalog data warm (as it is
+after the first request following an edit): what the view itself asks the database
+each time. A cached page then needs no query at all. No query may run while a
+template renders: everything a template shows is read in the view.
+"""
+
+import contextlib
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.template import base as template_base
+from django.test.utils import CaptureQueriesContext
+
+from advisor import services
+from advisor.engine import Factor
+from outsourcing import caching
+from outsourcing.models import Service, Vendor
+
+MAX_QUERIES = 6
+ANSWERS = {"task_complexity": "4", "skill_scarcity": "5", "decision_authority": "4"}
+
+
+@contextlib.contextmanager
+def no_query_while_rendering():
+    """Fail on any query made inside Template.render (at any depth)."""
+    depth = [0]
+    offending: list[str] = []
+    original = template_base.Template.render
+
+    def render(self, context):
+        depth[0] += 1
+        try:
+            return original(self, context)
+        finally:
+            depth[0] -= 1
+
+    def watch(execute, sql, params, many, context):
+        if depth[0]:
+            offending.append(sql)
+        return execute(sql, params, many, context)
+
+    template_base.Template.render = render
+    try:
+        with connection.execute_wrapper(watch):
+            yield
+    finally:
+        template_base.Template.render = original
+    assert not offending, f"queries while a template rendered: {offending}"
+
+
+def warm_catalog() -> None:
+    caching.scoring_parameters()
+    caching.preference_choices()
+    caching.country_names()
+    caching.directory_services()
+    caching.questionnaire_services()
+    caching.service_candidates()
+    caching.vendor_candidates([])
+    caching.code_names()
+
+
+@pytest.fixture(params=[10, 2000], ids=["10-vendors", "2000-vendors"])
+def catalog(request, db):
+    call_command("generate_catalog", vendors=request.param, services=6, seed=3, verbosity=0)
+    service = Service.objects.active().first()
+    vendor = Vendor.objects.active().filter(services=service).first()
+    recommendation = services.recommendation_create(
+        answers={Factor(key): int(value) for key, value in ANSWERS.items()},
+        preferences={"countries": ["PH"], "languages": ["en"]},
+    )
+    cache.clear()
+    warm_catalog()
+    return {"service": service, "vendor": vendor, "recommendation": recommendation}
+
+
+def count(client, method: str, url: str, **kwargs) -> tuple[int, object]:
+    with no_query_while_rendering(), CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, **kwargs)
+    assert response.status_code < 400 or response.status_code == 503, response.status_code
+    return len(queries), response
+
+
+def pages(catalog) -> list[tuple[str, str, str, dict, int]]:
+    """(name, method, url, request kwargs, pinned count)."""
+    service, vendor = catalog["service"], catalog["vendor"]
+    token = catalog["recommendation"].token
+    country = vendor.delivery_countries[0].code
+    return [
+        ("home", "get", "/", {}, 2),
+        ("catalog", "get", "/services/", {}, 2),
+        ("service page", "get", service.get_absolute_url(), {}, 2),
+        ("directory", "get", f"/vendors/?country={country}&service={service.slug}", {}, 3),
+        (
+            "directory fragment",
+            "get",
+            f"/vendors/?country={country}&page=1",
+            {"headers": {"HX-Request": "true"}},
+            3,
+        ),
+        ("vendor page", "get", vendor.get_absolute_url(), {}, 4),
+        ("questionnaire", "get", "/advisor/", {}, 0),
+        ("questionnaire from a service", "get", f"/advisor/?service={service.slug}", {}, 1),
+        ("questionnaire from a link", "get", f"/advisor/?from={token}", {}, 1),
+        ("live preview", "post", "/advisor/preview/", {"data": ANSWERS}, 0),
+        (
+            "submit",
+            "post",
+            "/advisor/",
+            {"data": {**ANSWERS, "submission_id": str(uuid.uuid4())}},
+            4,
+        ),
+        ("recommendation page", "get", f"/r/{token}/", {}, 1),
+        ("recommendation PDF", "get", f"/r/{token}/pdf/", {}, 1),
+    ]
+
+
+def test_every_page_keeps_its_query_budget(client, catalog):
+    counts = {}
+    for name, method, url, kwargs, _ in pages(catalog):
+        counts[name] = count(client, method, url, **kwargs)[0]
+    assert counts == {name: pinned for name, _, _, _, pinned in pages(catalog)}
+    assert max(counts.values()) <= MAX_QUERIES
+
+
+def test_cached_pages_need_no_query(client, catalog):
+    for url in ["/advisor/", "/vendors/?country=PH", f"/r/{catalog['recommendation'].token}/"]:
+        client.get(url)
+        queries, response = count(client, "get", url)
+        assert (queries, response.status_code) == (0, 200), url
+
+
+def test_a_repeat_visit_to_a_recommendation_is_not_modified(client, catalog):
+    url = f"/r/{catalog['recommendation'].token}/"
+    etag = client.get(url)["ETag"]
+    cache.clear()
+    queries, response = count(client, "get", url, headers={"If-None-Match": etag})
+    assert (queries, response.status_code) == (0, 304)
+
+
+def test_catalog_data_rebuilds_in_constant_queries(client, catalog):
+    """After an edit, the first submit reads the catalog again: a fixed number of
+    queries however many vendors there are."""
+    cache.clear()
+    data = {**ANSWERS, "submission_id": str(uuid.uuid4())}
+    queries, _ = count(client, "post", "/advisor/", data=data)
+    assert queries == 15
+
+
+def test_a_cached_recommendation_shows_each_host_its_own_link_and_goes_when_deleted(
+    client, catalog, settings
+):
+    settings.ALLOWED_HOSTS = ["testserver", "advisor.example"]
+    recommendation = catalog["recommendation"]
+    url = f"/r/{recommendation.token}/"
+    assert f"http://testserver{url}" in client.get(url).text
+    assert f"http://advisor.example{url}" in client.get(url, HTTP_HOST="advisor.example").text
+    recommendation.delete()
+    assert client.get(url).status_code == 404

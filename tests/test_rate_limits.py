@@ -1,0 +1,281 @@
+"""Abuse and double submits: public POSTs limited per client address, a throttled admin
+login, and submits that make one recommendation however often they arrive."""
+
+import re
+import threading
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, override_settings
+
+from advisor.models import Recommendation
+from outsourcing import ratelimit
+from outsourcing.ratelimit import Rate, client_address
+from tests.factories import (
+    EXPERT_ANSWERS,
+    ROUTINE_ANSWERS,
+    ServiceFactory,
+    UserFactory,
+    VendorFactory,
+)
+from tests.test_settings import run_python
+
+QUESTIONNAIRE = "/advisor/"
+PREVIEW = "/advisor/preview/"
+NOW = 1_800_000_030.0  # 30 s into a minute
+
+
+class FrozenClock:
+    def time(self):
+        return NOW
+
+
+@pytest.fixture
+def catalog(db):
+    research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
+    VendorFactory(name="Krakow Insight", services=[research])
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts(monkeypatch):
+    cache.clear()
+    monkeypatch.setattr(ratelimit, "time", FrozenClock())
+    yield
+    cache.clear()
+
+
+def low_limits(submit="2/m", preview="3/m", **extra):
+    return override_settings(
+        **{
+            "ADVISOR_RATE_LIMITS": True,
+            "ADVISOR_RATE_LIMIT_RATES": {"submit": submit, "preview": preview},
+            **extra,
+        }
+    )
+
+
+def submission(**answers):
+    return {"submission_id": str(uuid.uuid4()), **EXPERT_ANSWERS, **answers}
+
+
+@low_limits()
+def test_submits_past_the_limit_get_429_and_keep_the_answers(client, catalog):
+    for _ in range(2):
+        assert client.post(QUESTIONNAIRE, submission()).status_code == 302
+    response = client.post(QUESTIONNAIRE, submission(technology="4", budget="45"))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "30"
+    content = response.content.decode()
+    assert "Too many requests from your address" in content
+    assert "wait 30 seconds" in content
+    assert 'value="4" checked' in content.replace("\n", " ") or (
+        response.context["form"]["technology"].value() == "4"
+    )
+    assert response.context["form"]["budget"].value() == "45"
+    assert Recommendation.objects.count() == 2
+
+
+@low_limits()
+def test_a_refused_submit_keeps_its_submission_id_so_a_retry_makes_one_row(client, catalog):
+    for _ in range(2):
+        client.post(QUESTIONNAIRE, submission())
+    data = submission()
+    response = client.post(QUESTIONNAIRE, data)
+    assert response.status_code == 429
+    assert f'value="{data["submission_id"]}"' in response.content.decode()
+
+
+@low_limits()
+def test_preview_past_the_limit_gets_a_429_fragment_with_a_message(client, catalog, htmx_headers):
+    for _ in range(3):
+        assert client.post(PREVIEW, ROUTINE_ANSWERS, headers=htmx_headers).status_code == 200
+    response = client.post(PREVIEW, ROUTINE_ANSWERS, headers=htmx_headers)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "30"
+    content = response.content.decode()
+    assert content.lstrip().startswith('<section id="result-panel"')
+    assert "Too many requests from your address" in content
+    assert "<html" not in content
+
+
+@low_limits()
+def test_limits_count_each_address_and_each_form_apart(client, catalog):
+    for _ in range(2):
+        client.post(QUESTIONNAIRE, submission())
+    assert client.post(QUESTIONNAIRE, submission()).status_code == 429
+    assert client.post(QUESTIONNAIRE, submission(), REMOTE_ADDR="10.0.0.2").status_code == 302
+    assert client.post(PREVIEW, ROUTINE_ANSWERS).status_code == 200
+
+
+@low_limits()
+def test_a_client_cannot_dodge_the_limit_with_x_forwarded_for(client, catalog):
+    for number in range(3):
+        response = client.post(
+            QUESTIONNAIRE, submission(), headers={"X-Forwarded-For": f"10.0.0.{number}"}
+        )
+    assert response.status_code == 429
+
+
+@low_limits(ADVISOR_RATE_LIMITS=False)
+def test_the_switch_turns_limits_off(client, catalog):
+    for _ in range(5):
+        assert client.post(QUESTIONNAIRE, submission()).status_code == 302
+
+
+@low_limits()
+def test_the_next_window_starts_afresh(client, catalog, monkeypatch):
+    for _ in range(3):
+        client.post(QUESTIONNAIRE, submission())
+
+    class Later:
+        def time(self):
+            return NOW + 60
+
+    monkeypatch.setattr(ratelimit, "time", Later())
+    assert client.post(QUESTIONNAIRE, submission()).status_code == 302
+
+
+def test_behind_trusted_proxies_the_address_the_nearest_proxy_saw_counts(rf):
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert client_address(request) == "10.0.0.1"
+    with override_settings(ADVISOR_TRUSTED_PROXIES=1):
+        assert client_address(request) == "203.0.113.9"
+    with override_settings(ADVISOR_TRUSTED_PROXIES=2):
+        assert client_address(request) == "6.6.6.6"
+    with override_settings(ADVISOR_TRUSTED_PROXIES=3):
+        assert client_address(request) == "10.0.0.1"
+
+
+def test_a_malformed_address_is_never_passed_on(rf):
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="unknown")
+    with override_settings(ADVISOR_TRUSTED_PROXIES=1):
+        assert client_address(request) == "10.0.0.1"
+    request.META["REMOTE_ADDR"] = ""
+    assert client_address(request) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [("20/m", Rate(20, 60)), ("100/10s", Rate(100, 10)), ("5/h", Rate(5, 3600))],
+)
+def test_rates_read_like_counts_per_period(text, rate):
+    assert Rate.parse(text) == rate
+
+
+@pytest.mark.parametrize("text", ["", "20", "x/m", "20/w", "20/-1m"])
+def test_a_malformed_rate_says_how_to_write_one(text):
+    with pytest.raises(ValueError, match="A rate looks like 20/m"):
+        Rate.parse(text)
+
+
+def test_limits_are_on_by_default_and_the_environment_turns_them_off():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.ADVISOR_RATE_LIMITS, s.ADVISOR_RATE_LIMIT_RATES['submit'])"
+    )
+    on = run_python(code)
+    off = run_python(code, ADVISOR_RATE_LIMITS="0", ADVISOR_SUBMIT_RATE="5/m")
+    assert on.stdout.split() == ["True", "20/m"], on.stderr
+    assert off.stdout.split() == ["False", "5/m"], off.stderr
+
+
+def test_counts_hold_across_processes_in_redis(client, catalog):
+    redis = pytest.importorskip("redis")
+    location = "redis://127.0.0.1:6379/10"
+    try:
+        redis.Redis.from_url(location).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    shared = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-{uuid.uuid4()}",
+        }
+    }
+    with low_limits(submit="2/m", CACHES=shared):
+        from django.core.cache import caches
+
+        caches["default"].clear()
+        for _ in range(2):
+            client.post(QUESTIONNAIRE, submission())
+        # Another process reads the same counter: here, a second connection.
+        [key] = [k.decode() for k in redis.Redis.from_url(location).keys("*ratelimit:submit*")]
+        assert key.endswith(":ratelimit:submit:127.0.0.1:30000000")
+        assert client.post(QUESTIONNAIRE, submission()).status_code == 429
+        caches["default"].clear()
+
+
+@pytest.mark.django_db
+def test_admin_login_is_locked_after_five_failures_and_says_when_to_retry(client):
+    UserFactory(username="editor", is_staff=True)
+    login = "/admin/login/?next=/admin/"
+    for _ in range(4):
+        response = client.post(login, {"username": "editor", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(login, {"username": "editor", "password": "wrong"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    assert "Too many attempts" in response.content.decode()
+    # Even the right password is refused while the lock holds.
+    right = client.post(login, {"username": "editor", "password": "correct horse battery staple"})
+    assert right.status_code == 429
+    # Another address is not locked out.
+    other = client.post(
+        login,
+        {"username": "editor", "password": "correct horse battery staple"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert other.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_successful_admin_login_clears_the_failures(client):
+    UserFactory(username="editor", is_staff=True)
+    login = "/admin/login/?next=/admin/"
+    for _ in range(4):
+        client.post(login, {"username": "editor", "password": "wrong"})
+    ok = client.post(login, {"username": "editor", "password": "correct horse battery staple"})
+    assert ok.status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert client.post(login, {"username": "editor", "password": "wrong"}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_identical_submits_through_the_view_make_one_recommendation(catalog):
+    data = submission(budget="50")
+    locations, barrier = [], threading.Barrier(10)
+
+    def send():
+        barrier.wait()
+        locations.append(Client().post(QUESTIONNAIRE, data)["Location"])
+        connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    recommendation = Recommendation.objects.get()
+    assert locations == [recommendation.get_absolute_url()] * 10
+
+
+def test_a_resent_post_lands_on_the_same_link(client, catalog):
+    data = submission()
+    first = client.post(QUESTIONNAIRE, data)
+    resent = client.post(QUESTIONNAIRE, data, follow=True)
+    assert resent.redirect_chain == [(first["Location"], 302)]
+    assert resent.status_code == 200
+    assert Recommendation.objects.count() == 1
+
+
+def test_the_submit_button_is_disabled_while_a_request_is_in_flight(client, catalog):
+    page = client.get(QUESTIONNAIRE).content.decode()
+    assert re.search(r'<form id="questionnaire"[^>]*data-disable-on-submit', page)
+    script = (settings.BASE_DIR / "outsourcing/static/outsourcing/site.js").read_text()
+    assert 'form.hasAttribute("data-disable-on-submit")' in script
+    assert "button.disabled = true" in script
