@@ -266,6 +266,19 @@ def preview_context(form: QuestionnaireForm) -> dict:
     }
 
 
+def chart_bar(contribution: float, centre: float, half: float, largest: float) -> dict:
+    """One bar from the centre line: left for a pull toward BPO, right toward KPO, as
+    long as its share of the largest pull, with its value just past its end."""
+    length = half * abs(contribution) / largest
+    toward_bpo = contribution < 0
+    return {
+        "x": centre - length if toward_bpo else centre,
+        "width": max(length, 1),
+        "value_x": centre - length - 4 if toward_bpo else centre + length + 4,
+        "anchor": "end" if toward_bpo else "start",
+    }
+
+
 class RecommendationPage:
     """The saved snapshot, shaped for its page. Everything here comes from the
     snapshot, so the page looks the same whatever is edited later."""
@@ -323,7 +336,6 @@ class RecommendationPage:
         largest = max([CHART_MIN_SCALE, *(abs(item.contribution) for item in factors)])
         rows = []
         for index, item in enumerate(factors):
-            length = half * abs(item.contribution) / largest
             rows.append(
                 {
                     "item": item,
@@ -331,12 +343,7 @@ class RecommendationPage:
                     "text_y": index * CHART_ROW_HEIGHT + 19,
                     "label_y": index * CHART_ROW_HEIGHT + 19,
                     "bar_y": index * CHART_ROW_HEIGHT + 6,
-                    "x": centre - length if item.contribution < 0 else centre,
-                    "width": max(length, 1),
-                    "value_x": centre - length - 4
-                    if item.contribution < 0
-                    else centre + length + 4,
-                    "anchor": "end" if item.contribution < 0 else "start",
+                    **chart_bar(item.contribution, centre, half, largest),
                 }
             )
         return {
@@ -357,7 +364,6 @@ class RecommendationPage:
         largest = max([CHART_MIN_SCALE, *(abs(item.contribution) for item in factors)])
         rows = []
         for index, item in enumerate(factors):
-            length = half * abs(item.contribution) / largest
             top = index * NARROW_CHART_ROW_HEIGHT
             rows.append(
                 {
@@ -365,12 +371,7 @@ class RecommendationPage:
                     "label_y": top + 14,
                     "bar_y": top + 20,
                     "text_y": top + 33,
-                    "x": centre - length if item.contribution < 0 else centre,
-                    "width": max(length, 1),
-                    "value_x": centre - length - 4
-                    if item.contribution < 0
-                    else centre + length + 4,
-                    "anchor": "end" if item.contribution < 0 else "start",
+                    **chart_bar(item.contribution, centre, half, largest),
                 }
             )
         height = len(factors) * NARROW_CHART_ROW_HEIGHT
