@@ -13,6 +13,8 @@ from advisor.engine.parameters import DEFAULT_PARAMETERS, Parameters
 
 # 18 random bytes: 144 bits, 24 URL-safe characters.
 TOKEN_BYTES = 18
+# What a share-link token can look like; anything else is refused before any query.
+TOKEN_PATTERN = "[A-Za-z0-9_-]{20,40}"
 
 
 def new_token() -> str:

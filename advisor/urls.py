@@ -1,12 +1,13 @@
 from django.urls import path, register_converter
 
 from advisor import views
+from advisor.models import TOKEN_PATTERN
 
 
 class TokenConverter:
     """Share-link tokens: URL-safe base64, so anything else is a 404 before any query."""
 
-    regex = "[A-Za-z0-9_-]{20,40}"
+    regex = TOKEN_PATTERN
 
     def to_python(self, value: str) -> str:
         return value

@@ -1,11 +1,13 @@
 """The questionnaire, its live preview, and the saved recommendation behind its link."""
 
 import hashlib
+import re
 import uuid
 from importlib import import_module
 
 from django import forms
 from django.core.cache import cache
+from django.core.validators import slug_re
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,7 +30,7 @@ from advisor.engine.questions import FACTOR_TEXTS
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
 from advisor.forms import QuestionnaireForm
-from advisor.models import Recommendation
+from advisor.models import TOKEN_PATTERN, Recommendation
 from outsourcing import caching, ratelimit
 from outsourcing.models import Service
 
@@ -71,12 +73,16 @@ def questionnaire_form(data=None, initial=None) -> QuestionnaireForm:
 def starting_answers(request: HttpRequest) -> tuple[dict, object]:
     """Initial values from `?service=<slug>` (its typical profile) or `?from=<token>`
     (a copy of a saved recommendation's answers and preferences)."""
-    if token := request.GET.get("from"):
-        source = Recommendation.objects.filter(token=token[:40]).first()
+    # Only well-formed values reach the database: PostgreSQL refuses some characters
+    # (NUL) outright, and nothing else could match anyway.
+    token = request.GET.get("from", "")
+    if re.fullmatch(TOKEN_PATTERN, token):
+        source = Recommendation.objects.filter(token=token).first()
         if source:
             return {**source.answers, **source.preferences}, source
-    if slug := request.GET.get("service"):
-        service = Service.objects.active().filter(slug=slug[:120]).first()
+    slug = request.GET.get("service", "")
+    if slug_re.fullmatch(slug):
+        service = Service.objects.active().filter(slug=slug).first()
         if service:
             return {factor.value: value for factor, value in service.profile.items()}, service
     return {}, None

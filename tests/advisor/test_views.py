@@ -50,10 +50,18 @@ def test_starting_from_a_service_prefills_its_profile(client, catalog):
 
 
 def test_unknown_starting_service_or_token_is_ignored(client, catalog):
-    for query in [{"service": "nope"}, {"from": "x" * 500}]:
+    for query in [
+        {"service": "nope"},
+        {"from": "x" * 500},
+        # PostgreSQL refuses NUL in text outright: such values must not reach it.
+        {"service": "data\x00entry"},
+        {"from": "A" * 23 + "\x00"},
+    ]:
         response = client.get(QUESTIONNAIRE, query)
         assert response.status_code == 200
-        assert response.context["starting_point"] is None
+        content = response.content.decode()
+        assert "Pre-filled with the typical answers" not in content
+        assert "answers of a saved recommendation" not in content
 
 
 def test_submitting_saves_and_redirects_to_the_share_link(client, catalog):
