@@ -122,6 +122,21 @@ class QuestionnaireForm(forms.Form):
                 params={"names": ", ".join(repeated)},
             )
 
+    @property
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor, short label, first message) for each field in error, in form order,
+        so the summary at the top can link to each question."""
+        factor_keys = {factor.value for factor in Factor}
+        return [
+            (
+                f"div_id_{name}",
+                Factor(name).label if name in factor_keys else self.fields[name].label,
+                errors[0],
+            )
+            for name, errors in self.errors.items()
+            if name in self.fields
+        ]
+
     def answers(self) -> dict[Factor, int]:
         return self.cleaned_data["answers"]
 

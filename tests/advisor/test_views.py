@@ -86,6 +86,10 @@ def test_missing_required_answer_keeps_every_other_answer(client, catalog):
     assert re.search(r'name="technology" value="4"[^>]*checked', content)
     assert re.search(r'name="task_complexity" value="5"[^>]*checked', content)
     assert 'value="45"' in content
+    assert (
+        '<a class="alert-link" href="#div_id_decision_authority">Decision authority</a>' in content
+    )
+    assert 'id="div_id_decision_authority"' in content
     assert not Recommendation.objects.exists()
 
 

@@ -155,8 +155,13 @@ def test_missing_answers_are_pointed_out_and_the_rest_kept(page, watcher, catalo
     page.get_by_role("button", name="Get my recommendation").click()
 
     expect(page.locator("#form-errors")).to_be_focused()
+    # The summary links to each question in error; the message also sits by the question.
+    summary_link = page.locator("#form-errors").get_by_role("link", name="Skill scarcity")
+    expect(summary_link).to_have_attribute("href", "#div_id_skill_scarcity")
     expect(
-        page.get_by_text("Please answer this question: the advice needs skill scarcity")
+        page.locator("#div_id_skill_scarcity").get_by_text(
+            "Please answer this question: the advice needs skill scarcity"
+        )
     ).to_be_visible()
     expect(page.locator("#id_task_complexity_2")).to_be_checked()
 
