@@ -2,6 +2,7 @@
 closed to everyone it is not meant for."""
 
 import io
+import os
 import re
 import secrets
 
@@ -143,7 +144,7 @@ def test_the_pdf_carries_no_personal_data_or_internal_ids(submitted, client):
     pypdf = pytest.importorskip("pypdf")
     client.logout()
     response = client.get(reverse("advisor:recommendation_pdf", args=[submitted.token]))
-    if response.status_code == 503:
+    if response.status_code == 503 and not os.environ.get("CI"):
         pytest.skip("WeasyPrint cannot run here")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -1,4 +1,5 @@
 import io
+import os
 
 import pypdf
 import pytest
@@ -16,8 +17,9 @@ except OSError:
     PANGO = False
 else:
     PANGO = True
+# CI installs Pango (.ci/run), so there a missing Pango fails the tests instead.
 needs_pango = pytest.mark.skipif(
-    not PANGO,
+    not PANGO and not os.environ.get("CI"),
     reason="PDF tests skipped: install the Debian packages libpango-1.0-0 libpangoft2-1.0-0",
 )
 
