@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django_countries import countries
 
 from advisor.engine import Factor
 from advisor.engine.matching import (
@@ -74,7 +73,8 @@ def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
             needs_24_7=preferences.get("needs_24_7", False),
         ),
         limit=VENDOR_MATCHES,
-        country_names=dict(countries),
+        # Only the countries vendors deliver from can appear in a breakdown.
+        country_names=caching.country_names(),
         language_names=names["languages"],
         certification_names=names["certifications"],
     )

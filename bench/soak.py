@@ -33,23 +33,14 @@ from urllib.parse import urlsplit, urlunsplit
 import gevent
 import psutil
 
+from advisor.engine import Factor
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CATALOG = json.loads((ROOT / "fixtures" / "catalog.json").read_text())
 SAMPLES = json.loads((ROOT / "fixtures" / "sample_vendors.json").read_text())
 SERVICE_SLUGS = [row["fields"]["slug"] for row in CATALOG if row["model"] == "outsourcing.service"]
 VENDOR_SLUGS = [row["fields"]["slug"] for row in SAMPLES if row["model"] == "outsourcing.vendor"]
-FACTORS = [
-    "task_complexity",
-    "skill_scarcity",
-    "decision_authority",
-    "process_definition",
-    "core_proximity",
-    "customization",
-    "driving_force",
-    "technology",
-    "customer_contact",
-]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission_id" value="([^"]*)"')
 RETRIES = 8
@@ -62,9 +53,10 @@ failing = collections.Counter()  # 5xx responses by page
 
 
 def answers() -> dict:
-    data = {factor: str(random.randint(1, 5)) for factor in FACTORS[:3]}
-    for factor in FACTORS[3:]:
-        data[factor] = random.choice(["", "1", "2", "3", "4", "5"])
+    data = {}
+    for factor in Factor:
+        choices = ["1", "2", "3", "4", "5"] if factor.required else ["", "1", "2", "3", "4", "5"]
+        data[factor.value] = random.choice(choices)
     if random.random() < 0.5:
         data["budget"] = str(random.randint(5, 200))
     if random.random() < 0.2:
