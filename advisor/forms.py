@@ -16,7 +16,28 @@ SKIP_CHOICE = ("", "Skip: leave this out of the advice")
 BUDGET_MAX_USD = 1000
 
 
-class QuestionnaireForm(forms.Form):
+def factor_field(factor: Factor) -> forms.CharField:
+    """A question as radio buttons; the optional ones can be skipped."""
+    text = FACTOR_TEXTS[factor]
+    choices = [(str(choice.value), choice.text) for choice in text.choices]
+    return forms.CharField(
+        label=text.question,
+        help_text=text.help_text,
+        required=factor.required,
+        error_messages={
+            "required": f"Please answer this question: the advice needs {factor.label.lower()}."
+        },
+        widget=forms.RadioSelect(choices=choices if factor.required else [SKIP_CHOICE, *choices]),
+    )
+
+
+# The nine questions, declared once (a base class puts them first, in factor order).
+FactorQuestions = type(
+    "FactorQuestions", (forms.Form,), {factor.value: factor_field(factor) for factor in Factor}
+)
+
+
+class QuestionnaireForm(FactorQuestions):
     submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     countries = forms.MultipleChoiceField(
         label="Delivered from",
@@ -53,22 +74,6 @@ class QuestionnaireForm(forms.Form):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        for factor in Factor:
-            text = FACTOR_TEXTS[factor]
-            choices = [(str(choice.value), choice.text) for choice in text.choices]
-            self.fields[factor.value] = forms.CharField(
-                label=text.question,
-                help_text=text.help_text,
-                required=factor.required,
-                error_messages={
-                    "required": f"Please answer this question: the advice needs "
-                    f"{factor.label.lower()}."
-                },
-                widget=forms.RadioSelect(
-                    choices=choices if factor.required else [SKIP_CHOICE, *choices]
-                ),
-            )
-        self.order_fields([factor.value for factor in Factor])
         names = country_names or {}  # looked up once by the caller: lookups are slow
         self.fields["countries"].choices = [
             (code, names.get(code) or countries.name(code)) for code in countries_used

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from contextlib import suppress
+from contextlib import nullcontext
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -64,7 +64,7 @@ def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
     names = caching.code_names()
     vendors = match_vendors(
         services,
-        caching.vendor_candidates(match.slug for match in services),
+        caching.vendor_pool(),
         Preferences(
             countries=frozenset(preferences.get("countries", ())),
             languages=frozenset(preferences.get("languages", ())),
@@ -97,20 +97,20 @@ def recommendation_create(
     """Save the advice as a snapshot, once per submission.
 
     A repeated submission (double click, resent form, concurrent identical posts)
-    returns the recommendation the first one made.
+    returns the recommendation the first one made. Repeats are rare, so the unique
+    key finds them on insert rather than with a lookup before every save.
     """
     key = submission_key(submission_id, answers, preferences) if submission_id else None
-    if key:
-        # A plain lookup: .first() would order by the Meta ordering, and SQLite then
-        # walks the created_at index instead of the unique one.
-        with suppress(Recommendation.DoesNotExist):
-            return Recommendation.objects.get(submission_key=key)
-    advice = advice_build(answers=answers, preferences=preferences)
+    recommendation = advice_build(answers=answers, preferences=preferences).recommendation(
+        submission_key=key
+    )
+    # One INSERT is atomic by itself; only inside a transaction (a test, a command)
+    # does a savepoint have to keep a duplicate key from spoiling the rest of it.
+    connection = transaction.get_connection()
     try:
-        with transaction.atomic():
-            recommendation = advice.recommendation(submission_key=key)
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
             recommendation.save(force_insert=True)
-            return recommendation
+        return recommendation
     except IntegrityError:
         if key is None:
             raise

@@ -213,23 +213,14 @@ def service_candidates() -> list:
     )
 
 
-def vendor_candidates(service_slugs) -> list:
-    """The active vendors offering any of `service_slugs`, in directory order; only
-    they can match, and an index by service spares the ranking a pass over the rest."""
+def vendor_pool():
+    """The active vendors, in directory order, indexed by the services they offer."""
+    from advisor.engine.matching import VendorPool
+    from outsourcing.models import Vendor
 
-    def build() -> tuple[list, dict[str, list[int]]]:
-        from outsourcing.models import Vendor
-
-        vendors = Vendor.objects.active().order_by("pk").candidates()
-        index: dict[str, list[int]] = {}
-        for position, vendor in enumerate(vendors):
-            for slug in vendor.services:
-                index.setdefault(slug, []).append(position)
-        return vendors, index
-
-    vendors, index = catalog_data("vendor-candidates", build)
-    positions = sorted({p for slug in set(service_slugs) for p in index.get(slug, ())})
-    return [vendors[position] for position in positions]
+    return catalog_data(
+        "vendor-pool", lambda: VendorPool(Vendor.objects.active().order_by("pk").candidates())
+    )
 
 
 def country_names() -> dict[str, str]:

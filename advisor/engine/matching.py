@@ -11,7 +11,7 @@ no hidden boosts, no paid placement. Ties break by name, then slug.
 """
 
 import heapq
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -106,6 +106,26 @@ class VendorCandidate:
         rates = (self.rate_min, self.rate_max)
         if rates[0] is not None and rates[1] is not None and not 0 <= rates[0] <= rates[1]:
             raise ValueError(f"vendor {self.slug!r}: need 0 <= rate_min <= rate_max")
+
+
+class VendorPool:
+    """Vendors to rank, with an index of who offers each service.
+
+    Build it once for a catalog and rank against it many times: ranking then
+    visits only the vendors offering a matched service (see `match_vendors`).
+    A vendor's position in the pool is its last tie-break.
+    """
+
+    def __init__(self, vendors: Iterable[VendorCandidate]) -> None:
+        self.vendors = tuple(vendors)
+        by_service: dict[str, list[int]] = {}
+        for position, vendor in enumerate(self.vendors):
+            for slug in vendor.services:
+                by_service.setdefault(slug, []).append(position)
+        self.by_service = {slug: frozenset(positions) for slug, positions in by_service.items()}
+
+    def __len__(self) -> int:
+        return len(self.vendors)
 
 
 @dataclass(frozen=True)
@@ -316,7 +336,7 @@ class _Names(NamedTuple):
 
 def match_vendors(
     service_matches: Iterable[ServiceMatch],
-    vendors: Iterable[VendorCandidate],
+    vendors: Iterable[VendorCandidate] | VendorPool,
     preferences: Preferences | None = None,
     limit: int = 5,
     *,
@@ -335,7 +355,8 @@ def match_vendors(
       -15 if none is, 0 if the vendor publishes no rate;
     - 24/7 needed: +5 if offered, -10 if not;
     - +5 for a verified vendor, else 0.
-    The `*_names` mappings turn codes into display names in the texts.
+    The `*_names` mappings turn codes into display names in the texts. Pass a
+    `VendorPool` built once when ranking the same vendors again and again.
     """
     preferences = preferences or Preferences()
     ranked = sorted(service_matches, key=lambda match: (-match.fit, match.name, match.slug))
@@ -359,11 +380,11 @@ def match_vendors(
     max_points += COVERAGE_POINTS if preferences.needs_24_7 else 0
     max_points += VERIFIED_POINTS
     context = _Context(offers, preferences, max_points)
-    vendor_list = list(vendors)
+    pool = vendors if isinstance(vendors, VendorPool) else VendorPool(vendors)
     names = _Names(country_names or {}, language_names or {}, certification_names or {})
     results = []
-    for negative_fit, _, _, index in heapq.nsmallest(limit, _ranking(vendor_list, context)):
-        vendor = vendor_list[index]
+    for negative_fit, _, _, position in _top(pool, context, limit):
+        vendor = pool.vendors[position]
         items = _items(vendor, context)
         results.append(
             VendorMatch(
@@ -381,16 +402,65 @@ def match_vendors(
     return tuple(results)
 
 
-def _ranking(
-    vendors: list[VendorCandidate], context: _Context
-) -> Iterator[tuple[int, str, str, int]]:
-    """Sort keys (-fit, name, slug, index) for every vendor offering a matched service.
+def _top(pool: VendorPool, context: _Context, limit: int) -> list[tuple[int, str, str, int]]:
+    """Sort keys (-fit, name, slug, position) of the best `limit` vendors, best first.
 
-    The hot loop: one pass, set operations only, no text. It counts exactly
-    the points `_items` itemises (the tests hold the two to that).
+    Vendors are scored in full (preferences added) in groups of equal service
+    points, highest first. A group can earn at most its service points plus every
+    preference point; once that is below the fit of the `limit`-th vendor found
+    so far, no later group can enter the top (ties on fit are still scored, as
+    names break them) and the rest are never scored.
     """
-    offers = context.offers
-    slugs = frozenset(offers)
+    offers = list(context.offers.values())  # by rank, best first
+    groups = _service_groups(pool, offers)
+    most_for_services = offers[0].primary + sum(o.extra for o in offers[1 : 1 + EXTRA_SERVICES])
+    preference_points = context.max_points - most_for_services
+    best: list[tuple[int, str, str, int]] = []
+    for points in sorted(groups, reverse=True):
+        bound = _fit(points + preference_points, context.max_points)
+        if len(best) >= limit and bound < -best[-1][0]:
+            break
+        keys = _ranking(pool.vendors, groups[points], points, context)
+        best = heapq.nsmallest(limit, [*best, *keys])
+    return best
+
+
+def _service_groups(pool: VendorPool, offers: list[_Offer]) -> dict[int, set[int]]:
+    """The positions of the vendors offering a matched service, by the points those
+    services earn them, worked out with set operations on the pool's index: a
+    vendor's best service is the first rank it offers, its further services the
+    next ones it offers, up to EXTRA_SERVICES of them."""
+    offering = [pool.by_service.get(offer.match.slug, frozenset()) for offer in offers]
+    groups: dict[int, set[int]] = {}
+
+    def split(vendors: AbstractSet[int], rank: int, points: int, extras_left: int) -> None:
+        if not vendors:
+            return
+        if extras_left == 0 or rank == len(offers):
+            groups.setdefault(points, set()).update(vendors)
+            return
+        split(vendors & offering[rank], rank + 1, points + offers[rank].extra, extras_left - 1)
+        split(vendors - offering[rank], rank + 1, points, extras_left)
+
+    earlier: set[int] = set()
+    for offer in offers:  # by rank, best first
+        split(offering[offer.rank] - earlier, offer.rank + 1, offer.primary, EXTRA_SERVICES)
+        earlier |= offering[offer.rank]
+    return groups
+
+
+def _ranking(
+    vendors: Sequence[VendorCandidate],
+    positions: Iterable[int],
+    service_points: int,
+    context: _Context,
+) -> Iterator[tuple[int, str, str, int]]:
+    """Sort keys (-fit, name, slug, position) for the vendors at `positions`, which
+    all earn `service_points` for the matched services they offer.
+
+    The hot loop: no text. With the service points it counts exactly the points
+    `_items` itemises (the tests hold the two to that).
+    """
     preferences = context.preferences
     countries, languages = preferences.countries, preferences.languages
     certifications, budget = preferences.certifications, preferences.budget_max
@@ -403,18 +473,9 @@ def _ranking(
         _half_up(CERTIFICATION_POINTS * count, max(1, len(certifications)))
         for count in range(len(certifications) + 1)
     ]
-    # Offers by rank, as plain lists, so the loop sorts small lists of ints.
-    rank_of = {slug: offer.rank for slug, offer in offers.items()}
-    primary = [offer.primary for offer in offers.values()]
-    extra = [offer.extra for offer in offers.values()]
-    for index, vendor in enumerate(vendors):
-        matched = vendor.services & slugs
-        if not matched:
-            continue
-        ranks = sorted([rank_of[slug] for slug in matched])
-        points = primary[ranks[0]]
-        for rank in ranks[1 : 1 + EXTRA_SERVICES]:
-            points += extra[rank]
+    for position in positions:
+        vendor = vendors[position]
+        points = service_points
         if countries and not countries.isdisjoint(vendor.countries):
             points += COUNTRY_POINTS
         if languages:
@@ -432,7 +493,7 @@ def _ranking(
             points += COVERAGE_POINTS if vendor.is_24_7 else NO_COVERAGE_POINTS
         if vendor.is_verified:
             points += VERIFIED_POINTS
-        yield -_fit(points, max_points), vendor.name, vendor.slug, index
+        yield -_fit(points, max_points), vendor.name, vendor.slug, position
 
 
 def _fit(points: int, max_points: int) -> int:
