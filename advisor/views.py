@@ -6,7 +6,6 @@ import uuid
 from importlib import import_module
 
 from django import forms
-from django.core.cache import cache
 from django.core.validators import slug_re
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -154,10 +153,11 @@ def questionnaire_page(request: HtmxHttpRequest):
 
     return caching.cached_page(
         request,
-        f"questionnaire:{caching.catalog_version()}:{slug}",
+        f"questionnaire:{slug}",
         "advisor/questionnaire.html",
         context,
         fill={"submission_id": lambda: str(uuid.uuid4())},
+        catalog=True,
     )
 
 
@@ -165,11 +165,12 @@ def questionnaire_page(request: HtmxHttpRequest):
 def preview(request: HtmxHttpRequest):
     # The fragment depends only on the answers sent and the scoring settings, and holds
     # no token or nonce: the same answers get the same bytes until the settings change.
-    data_key = caching.data_key(request.POST, ignore=("csrfmiddlewaretoken",))
-    key = f"preview:{caching.catalog_version()}:{data_key}"
+    key = f"preview:{caching.data_key(request.POST, ignore=('csrfmiddlewaretoken',))}"
     wait = ratelimit.retry_after(request, "preview")
-    if not wait and (hit := cache.get(key)):
-        return HttpResponse(hit[0], status=hit[1])
+    if not wait:
+        version, hit = caching.catalog_cache_get(key)
+        if hit:
+            return HttpResponse(hit[0], status=hit[1])
     form = questionnaire_form(request.POST)
     form.is_valid()
     context = preview_context(form)
@@ -181,7 +182,7 @@ def preview(request: HtmxHttpRequest):
     if wait:
         response["Retry-After"] = str(wait)
     else:
-        cache.set(key, (response.content, status), PREVIEW_SECONDS)
+        caching.catalog_cache_set(key, version, (response.content, status), PREVIEW_SECONDS)
     return response
 
 

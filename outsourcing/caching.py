@@ -274,6 +274,28 @@ def recommendation_deleted(sender, instance, **kwargs) -> None:
     cache.delete(page_key(f"recommendation:{instance.token}"))
 
 
+def catalog_cache_get(key: str) -> tuple[str, object]:
+    """The catalog version and the value stored under `key` for that version (None
+    when there is none, or only one from another version), in one round trip."""
+    held = getattr(_request, "version", None)
+    if held:
+        version, stored = held, cache.get(key)
+    else:
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or _shared_version()
+        if held is not None:
+            _request.version = version
+        stored = found.get(key)
+    if stored is None or stored[0] != version:
+        return version, None
+    return version, stored[1]
+
+
+def catalog_cache_set(key: str, version: str, value: object, timeout: int) -> None:
+    """Store `value` under `key` for catalog `version` (see `catalog_cache_get`)."""
+    cache.set(key, (version, value), timeout)
+
+
 def cached_page(
     request: HttpRequest,
     key: str,
@@ -282,31 +304,41 @@ def cached_page(
     *,
     fill: dict[str, Callable[[], str]] | None = None,
     timeout: int = PAGE_SECONDS,
+    catalog: bool = False,
 ) -> HttpResponse:
     """Render `template_name` once for `key` and answer from the cache afterwards.
 
     `build_context(marks)` runs only on a miss; `marks` holds a random mark for each
     name in `fill` (use it where that per-response value goes). The CSP nonce and
-    the CSRF token are always holes.
+    the CSRF token are always holes; a page without a form never asks for a token,
+    so it sets no CSRF cookie. `catalog=True` is for pages drawn from catalog data:
+    a copy serves only the catalog version it was rendered under.
     """
     fill = fill or {}
     full_key = page_key(key)
-    entry = cache.get(full_key)
+    if catalog:
+        version, entry = catalog_cache_get(full_key)
+    else:
+        entry = cache.get(full_key)
     if entry is None:
         marks = {
             name: f"hole{secrets.token_hex(16)}" for name in ("csp_nonce", "csrf_token", *fill)
         }
         context = build_context(marks)
         context.update(csp_nonce=marks["csp_nonce"], csrf_token=marks["csrf_token"])
-        entry = (render_to_string(template_name, context, request), marks)
-        cache.set(full_key, entry, timeout)
+        html = render_to_string(template_name, context, request)
+        entry = (html, {name: mark for name, mark in marks.items() if mark in html})
+        if catalog:
+            catalog_cache_set(full_key, version, entry, timeout)
+        else:
+            cache.set(full_key, entry, timeout)
     html, marks = entry
-    nonce = get_nonce(request)  # generated here: a LazyNonce is falsy until used
+    nonce = get_nonce(request)  # a LazyNonce: falsy until str() makes it
     values = {
         "csp_nonce": lambda: "" if nonce is None else str(nonce),
         "csrf_token": lambda: get_token(request),
+        **fill,
     }
-    values.update(fill)
     for name, mark in marks.items():
         html = html.replace(mark, values[name]())
     return HttpResponse(html)

@@ -90,12 +90,13 @@ def vendor_list(request: HtmxHttpRequest):
     fragment = bool(request.htmx and not request.htmx.history_restore_request)
     return caching.cached_page(
         request,
-        f"directory:{caching.catalog_version()}:{int(fragment)}:{caching.data_key(request.GET)}",
+        f"directory:{int(fragment)}:{caching.data_key(request.GET)}",
         "outsourcing/vendor_list.html#vendor-results"
         if fragment
         else "outsourcing/vendor_list.html",
         lambda marks: vendor_list_context(request),
         timeout=DIRECTORY_PAGE_SECONDS,
+        catalog=True,
     )
 
 

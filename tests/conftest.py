@@ -1,3 +1,6 @@
+import os
+import uuid
+
 import pytest
 from django.core.cache import cache
 
@@ -22,3 +25,24 @@ def editor_client(client, db):
 @pytest.fixture
 def htmx_headers():
     return {"HX-Request": "true"}
+
+
+@pytest.fixture
+def redis_cache_settings():
+    """CACHES for the app's Redis backend on a test database of the local Redis, with a
+    key prefix of its own. CI must have Redis; elsewhere the test is skipped."""
+    redis = pytest.importorskip("redis")
+    location = "redis://127.0.0.1:6379/10"
+    try:
+        redis.Redis.from_url(location).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail("no Redis on 127.0.0.1:6379: CI must provide it.")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return {
+        "default": {
+            "BACKEND": "outsourcing.redis_cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-{uuid.uuid4()}",
+        }
+    }

@@ -1,0 +1,68 @@
+"""Pages rendered once and served from the cache: fresh per-response values, a new
+copy after every catalog edit, and no CSRF cookie where there is no form."""
+
+import re
+
+import pytest
+
+from advisor import services
+from advisor.engine import Factor
+from outsourcing import caching
+from tests.factories import EXPERT_ANSWERS, ServiceFactory, VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+SUBMISSION_ID = re.compile(r'name="submission_id" value="([^"]+)"')
+NONCE = re.compile(r'nonce="([^"]+)"')
+
+
+@pytest.fixture
+def research():
+    research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
+    VendorFactory(name="Krakow Insight", services=[research])
+    return research
+
+
+def test_each_response_of_a_cached_page_gets_its_own_nonce_token_and_submission_id(
+    client, research
+):
+    first, second = client.get("/advisor/"), client.get("/advisor/")
+    for pattern in (SUBMISSION_ID, NONCE):
+        assert pattern.search(first.text)[1] != pattern.search(second.text)[1]
+    policy = second["Content-Security-Policy"]
+    assert f"'nonce-{NONCE.search(second.text)[1]}'" in policy
+    assert "hole" not in first.text + second.text
+
+
+def test_a_catalog_edit_renews_the_cached_pages(client, research):
+    assert "Lisbon Analytics" not in client.get("/vendors/").text
+    questionnaire = client.get("/advisor/").text
+    VendorFactory(name="Lisbon Analytics", services=[research])
+    assert "Lisbon Analytics" in client.get("/vendors/").text
+    ServiceFactory(name="Patent search", slug="patent-search", kpo=True)
+    renewed = client.get("/advisor/").text
+    assert "Patent search" in renewed and "Patent search" not in questionnaire
+
+
+def test_a_copy_from_another_catalog_version_is_not_served():
+    version, value = caching.catalog_cache_get("entry")
+    assert value is None
+    caching.catalog_cache_set("entry", version, "kept", 60)
+    assert caching.catalog_cache_get("entry") == (version, "kept")
+    caching.bump_catalog_version()
+    newer, value = caching.catalog_cache_get("entry")
+    assert newer != version and value is None
+
+
+def test_only_pages_with_a_form_set_a_csrf_cookie(client, research):
+    recommendation = services.recommendation_create(
+        answers={Factor(key): int(value) for key, value in EXPERT_ANSWERS.items()},
+        preferences={},
+    )
+    for url in ("/", "/vendors/", "/services/", recommendation.get_absolute_url()):
+        client.cookies.clear()
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "csrftoken" not in response.cookies, url
+    client.cookies.clear()
+    assert "csrftoken" in client.get("/advisor/").cookies
