@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import content_disposition_header
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import (
     condition,
     require_http_methods,
@@ -161,11 +162,17 @@ def questionnaire_page(request: HtmxHttpRequest):
     )
 
 
+# The preview changes nothing (it saves no answer and spends nothing of the buyer's),
+# so a forged cross-site post could learn or do nothing: it needs no CSRF token.
+# The submit, which saves, does. The preview's own rate limit still applies.
+@csrf_exempt
 @require_POST
 def preview(request: HtmxHttpRequest):
     # The fragment depends only on the answers sent and the scoring settings, and holds
     # no token or nonce: the same answers get the same bytes until the settings change.
-    key = f"preview:{caching.data_key(request.POST, ignore=('csrfmiddlewaretoken',))}"
+    # htmx sends the answers alone, in page order (hx-params leaves out the token and
+    # the submission id), so a repeat is found from the raw body, without parsing it.
+    key = f"preview:{hashlib.sha256(request.body).hexdigest()[:32]}"
     wait = ratelimit.retry_after(request, "preview")
     if not wait:
         version, hit = caching.catalog_cache_get(key)

@@ -344,7 +344,7 @@ def cached_page(
     return HttpResponse(html)
 
 
-def data_key(data, *, ignore: tuple[str, ...] = ()) -> str:
-    """A short, stable key for a QueryDict (a query string or a form's POST data)."""
-    items = sorted((k, v) for k, values in data.lists() for v in values if k not in ignore)
+def data_key(data) -> str:
+    """A short, stable key for a QueryDict (a query string, say)."""
+    items = sorted((k, v) for k, values in data.lists() for v in values)
     return hashlib.sha256(repr(items).encode()).hexdigest()[:32]

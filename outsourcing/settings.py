@@ -103,7 +103,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock when a
     # transaction starts, so two writers queue on the busy timeout instead of
     # failing with "database is locked" when one upgrades from a read.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
         "transaction_mode": "IMMEDIATE",
