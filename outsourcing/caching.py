@@ -67,11 +67,12 @@ request_finished.connect(_request_finished, dispatch_uid="catalog-version-finish
 def catalog_version() -> str:
     """The current catalog version, shared by every process using this cache; read
     once per request."""
-    held = getattr(_request, "version", None)
-    if held:
-        return held
-    version = _shared_version()
-    if held is not None:
+    return getattr(_request, "version", None) or _hold(_shared_version())
+
+
+def _hold(version: str) -> str:
+    """Keep `version` for the rest of the request, if in one."""
+    if getattr(_request, "version", None) is not None:
         _request.version = version
     return version
 
@@ -91,8 +92,7 @@ def bump_catalog_version() -> None:
     timeout = None if _shared_cache() else LOCAL_MEMORY_VERSION_SECONDS
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, timeout)
-    if getattr(_request, "version", None) is not None:
-        _request.version = version
+    _hold(version)
     _local.clear()
 
 
@@ -277,14 +277,11 @@ def recommendation_deleted(sender, instance, **kwargs) -> None:
 def catalog_cache_get(key: str) -> tuple[str, object]:
     """The catalog version and the value stored under `key` for that version (None
     when there is none, or only one from another version), in one round trip."""
-    held = getattr(_request, "version", None)
-    if held:
+    if held := getattr(_request, "version", None):
         version, stored = held, cache.get(key)
     else:
         found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or _shared_version()
-        if held is not None:
-            _request.version = version
+        version = _hold(found.get(VERSION_KEY) or _shared_version())
         stored = found.get(key)
     if stored is None or stored[0] != version:
         return version, None
