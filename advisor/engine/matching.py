@@ -11,6 +11,7 @@ no hidden boosts, no paid placement. Ties break by name, then slug.
 """
 
 import heapq
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -409,44 +410,51 @@ def _top(pool: VendorPool, context: _Context, limit: int) -> list[tuple[int, str
     points, highest first. A group can earn at most its service points plus every
     preference point; once that is below the fit of the `limit`-th vendor found
     so far, no later group can enter the top (ties on fit are still scored, as
-    names break them) and the rest are never scored.
+    names break them) and the rest are never even gathered.
     """
     offers = list(context.offers.values())  # by rank, best first
-    groups = _service_groups(pool, offers)
     most_for_services = offers[0].primary + sum(o.extra for o in offers[1 : 1 + EXTRA_SERVICES])
     preference_points = context.max_points - most_for_services
     best: list[tuple[int, str, str, int]] = []
-    for points in sorted(groups, reverse=True):
+    for points, positions in _service_groups(pool, offers):
         bound = _fit(points + preference_points, context.max_points)
         if len(best) >= limit and bound < -best[-1][0]:
             break
-        keys = _ranking(pool.vendors, groups[points], points, context)
+        keys = _ranking(pool.vendors, positions, points, context)
         best = heapq.nsmallest(limit, [*best, *keys])
     return best
 
 
-def _service_groups(pool: VendorPool, offers: list[_Offer]) -> dict[int, set[int]]:
-    """The positions of the vendors offering a matched service, by the points those
-    services earn them, worked out with set operations on the pool's index: a
-    vendor's best service is the first rank it offers, its further services the
-    next ones it offers, up to EXTRA_SERVICES of them."""
+def _service_groups(
+    pool: VendorPool, offers: list[_Offer]
+) -> Iterator[tuple[int, AbstractSet[int]]]:
+    """The positions of the vendors offering a matched service, in groups by the
+    points those services earn them, most points first (groups may share points).
+
+    A vendor's best service is the first rank it offers, its further services the
+    next ones it offers, up to EXTRA_SERVICES of them; each such combination of
+    ranks is one group. Groups are gathered with set operations on the pool's
+    index only when reached, starting from the smallest set.
+    """
     offering = [pool.by_service.get(offer.match.slug, frozenset()) for offer in offers]
-    groups: dict[int, set[int]] = {}
-
-    def split(vendors: AbstractSet[int], rank: int, points: int, extras_left: int) -> None:
-        if not vendors:
-            return
-        if extras_left == 0 or rank == len(offers):
-            groups.setdefault(points, set()).update(vendors)
-            return
-        split(vendors & offering[rank], rank + 1, points + offers[rank].extra, extras_left - 1)
-        split(vendors - offering[rank], rank + 1, points, extras_left)
-
-    earlier: set[int] = set()
-    for offer in offers:  # by rank, best first
-        split(offering[offer.rank] - earlier, offer.rank + 1, offer.primary, EXTRA_SERVICES)
-        earlier |= offering[offer.rank]
-    return groups
+    combinations = []
+    for first in range(len(offers)):
+        for count in range(EXTRA_SERVICES + 1):
+            for extras in itertools.combinations(range(first + 1, len(offers)), count):
+                points = offers[first].primary + sum(offers[rank].extra for rank in extras)
+                combinations.append((points, first, extras))
+    combinations.sort(key=lambda combination: -combination[0])
+    for points, first, extras in combinations:
+        offered = sorted((offering[rank] for rank in (first, *extras)), key=len)
+        # No other matched service before the last extra; with fewer extras than
+        # allowed, no other matched service at all.
+        last = extras[-1] if len(extras) == EXTRA_SERVICES else len(offers) - 1
+        vendors = offered[0].intersection(*offered[1:])
+        for rank in range(last + 1):
+            if vendors and rank != first and rank not in extras:
+                vendors = vendors - offering[rank]
+        if vendors:
+            yield points, vendors
 
 
 def _ranking(

@@ -433,3 +433,20 @@ def test_ranking_stops_once_no_other_vendor_can_reach_the_top(monkeypatch):
     monkeypatch.setattr(matching, "_ranking", counting)
     assert len(match_vendors(matches, pool)) == 5
     assert len(scored) == len(set(scored)) < len(offering) / 2
+
+
+def test_a_full_ranking_holds_each_vendor_offering_a_matched_service_once():
+    rng = random.Random(3)
+    services = random_services(rng)
+    vendors = [random_vendor(rng, index) for index in range(1_000)]
+    for _ in range(10):
+        answers = {factor.value: rng.randint(1, 5) for factor in Factor if factor.required}
+        matches = match_services(answers, score(answers), services)
+        slugs = {match.slug for match in matches}
+        ranked = match_vendors(matches, vendors, limit=len(vendors))
+        assert sorted(match.slug for match in ranked) == sorted(
+            vendor.slug for vendor in vendors if vendor.services & slugs
+        )
+        assert [match.fit for match in ranked] == sorted(
+            (match.fit for match in ranked), reverse=True
+        )
