@@ -108,6 +108,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # PostgreSQL binds parameters itself, and plans once what a worker runs again and
+    # again (the submit's INSERT): no quoting of a large JSON snapshot in Python, no
+    # parsing it back on the server. Prepared statements live in a session, so put a
+    # pooler in front only in session mode (docs/deploy.md).
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
