@@ -6,7 +6,7 @@ refuse the same things with the same words.
 """
 
 from django import forms
-from django_countries import countries
+from django.utils.choices import BaseChoiceIterator
 
 from advisor.engine import Factor
 from advisor.engine.factors import AnswerError, parse_answers
@@ -14,6 +14,30 @@ from advisor.engine.questions import FACTOR_TEXTS
 
 SKIP_CHOICE = ("", "Skip: leave this out of the advice")
 BUDGET_MAX_USD = 1000
+
+
+class SharedChoices(BaseChoiceIterator):
+    """Choices made once and shared by every form instance. Django normalizes and
+    copies a plain list again for each instance and its widget; a choice iterator
+    it takes as it is, and these pairs never change."""
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def __getitem__(self, index):
+        return self.choices[index]
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def factor_field(factor: Factor) -> forms.CharField:
@@ -27,7 +51,9 @@ def factor_field(factor: Factor) -> forms.CharField:
         error_messages={
             "required": f"Please answer this question: the advice needs {factor.label.lower()}."
         },
-        widget=forms.RadioSelect(choices=choices if factor.required else [SKIP_CHOICE, *choices]),
+        widget=forms.RadioSelect(
+            choices=SharedChoices(choices if factor.required else [SKIP_CHOICE, *choices])
+        ),
     )
 
 
@@ -64,22 +90,12 @@ class QuestionnaireForm(FactorQuestions):
     )
     needs_24_7 = forms.BooleanField(label="The work needs 24/7 coverage", required=False)
 
-    def __init__(
-        self,
-        *args,
-        countries_used=(),
-        languages=(),
-        certifications=(),
-        country_names=None,
-        **kwargs,
-    ):
+    def __init__(self, *args, preference_choices=None, **kwargs):
+        """`preference_choices` maps "countries", "languages" and "certifications" to
+        their `SharedChoices` of (code, name) pairs, made once per catalog."""
         super().__init__(*args, **kwargs)
-        names = country_names or {}  # looked up once by the caller: lookups are slow
-        self.fields["countries"].choices = [
-            (code, names.get(code) or countries.name(code)) for code in countries_used
-        ]
-        self.fields["languages"].choices = [(lang.code, lang.name) for lang in languages]
-        self.fields["certifications"].choices = [(c.code, c.name) for c in certifications]
+        for name, choices in (preference_choices or {}).items():
+            self.fields[name].choices = choices
 
     @property
     def factor_fields(self):

@@ -63,10 +63,7 @@ class HtmxHttpRequest(HttpRequest):
 def questionnaire_form(data=None, initial=None) -> QuestionnaireForm:
     """The form with its preference choices, all read here rather than while rendering."""
     return QuestionnaireForm(
-        data,
-        initial=initial,
-        **caching.preference_choices(),
-        country_names=caching.country_names(),
+        data, initial=initial, preference_choices=caching.questionnaire_choices()
     )
 
 

@@ -176,6 +176,22 @@ def preference_choices() -> dict:
     return catalog_data("preference-choices", build)
 
 
+def questionnaire_choices() -> dict:
+    """The questionnaire's preference choices, shared by every form instance."""
+
+    def build() -> dict:
+        from advisor.forms import SharedChoices
+
+        choices, names = preference_choices(), country_names()
+        return {
+            "countries": SharedChoices((code, names[code]) for code in choices["countries_used"]),
+            "languages": SharedChoices((lang.code, lang.name) for lang in choices["languages"]),
+            "certifications": SharedChoices((c.code, c.name) for c in choices["certifications"]),
+        }
+
+    return catalog_data("questionnaire-choices", build)
+
+
 def directory_services() -> list:
     from outsourcing.models import Service
 

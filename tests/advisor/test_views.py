@@ -2,10 +2,12 @@ import re
 import uuid
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from advisor.engine.questions import FACTOR_TEXTS
 from advisor.models import Recommendation, ScoringSettings
+from advisor.views import questionnaire_form
 from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS
 
 QUESTIONNAIRE = "/advisor/"
@@ -282,3 +284,11 @@ def test_old_link_shows_the_old_result_after_a_weight_change(client, catalog, ad
 
 def main_content(page):
     return page[page.index("<main") : page.index("</main>")]
+
+
+def test_questionnaire_forms_share_their_choices_rather_than_copy_them(catalog):
+    first, second = questionnaire_form(), questionnaire_form(QueryDict("countries=XX"))
+    for name in ("task_complexity", "countries", "languages", "certifications"):
+        assert first.fields[name].widget.choices is second.fields[name].widget.choices
+    assert ("PH", "Philippines") in first.fields["countries"].choices
+    assert not second.is_valid() and "countries" in second.errors
