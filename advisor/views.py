@@ -6,6 +6,7 @@ import uuid
 from importlib import import_module
 
 from django import forms
+from django.conf import settings
 from django.core.validators import slug_re
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,7 +38,7 @@ from outsourcing.models import Service
 PREVIEW_REASONS = 3
 RECOMMENDATION_PAGE_SECONDS = 24 * 60 * 60  # in the shared cache
 RECOMMENDATION_BROWSER_SECONDS = 60 * 60
-PREVIEW_SECONDS = 10 * 60
+PREVIEWS_KEPT = 4096  # rendered previews (about 3 KB each) each process keeps
 # The factor chart: one row per answered factor, bars from a centre line.
 CHART_WIDTH = 640
 CHART_LABEL_WIDTH = 190
@@ -54,6 +55,9 @@ VERDICT_NAMES = {
     Verdict.KPO: "Knowledge process outsourcing",
     Verdict.HYBRID: "A mix of BPO and KPO",
 }
+
+
+_previews = caching.ProcessMemo(PREVIEWS_KEPT)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -165,16 +169,18 @@ def questionnaire_page(request: HtmxHttpRequest):
 @csrf_exempt
 @require_POST
 def preview(request: HtmxHttpRequest):
-    # The fragment depends only on the answers sent and the scoring settings, and holds
-    # no token or nonce: the same answers get the same bytes until the settings change.
-    # htmx sends the answers alone, in page order (hx-params leaves out the token and
-    # the submission id), so a repeat is found from the raw body, without parsing it.
-    key = f"preview:{hashlib.sha256(request.body).hexdigest()[:32]}"
+    # The fragment depends only on the answers sent and the catalog (scoring settings,
+    # preference choices), and holds no token or nonce: the same answers get the same
+    # bytes until the catalog changes. htmx sends the answers alone, in page order
+    # (hx-params leaves out the token and the submission id), so a repeat is found
+    # from the raw body, without parsing it, in this process's memory. A preview may
+    # lag a catalog edit by ADVISOR_PREVIEW_VERSION_SECONDS; the submit never does.
     wait = ratelimit.retry_after(request, "preview")
-    if not wait:
-        version, hit = caching.catalog_cache_get(key)
-        if hit:
-            return HttpResponse(hit[0], status=hit[1])
+    version = caching.catalog_version(max_age=settings.ADVISOR_PREVIEW_VERSION_SECONDS)
+    key = (version, hashlib.sha256(request.body).digest())
+    if not wait and (hit := _previews.get(key)):
+        content, status = hit
+        return HttpResponse(content, status=status)
     form = questionnaire_form(request.POST)
     form.is_valid()
     context = preview_context(form)
@@ -186,7 +192,7 @@ def preview(request: HtmxHttpRequest):
     if wait:
         response["Retry-After"] = str(wait)
     else:
-        caching.catalog_cache_set(key, version, (response.content, status), PREVIEW_SECONDS)
+        _previews.set(key, (response.content, status))
     return response
 
 

@@ -7,7 +7,9 @@ under a *catalog version* kept in the shared cache (Redis when REDIS_URL is set)
 Every save, delete or many-to-many change of a catalog model or of the scoring
 settings bumps the version (signals below), so every process sees an edit on its
 next request. A process also keeps its own copy of each value, but only uses it
-while the shared version is unchanged: one cheap cache read per request.
+while the shared version is unchanged: one cheap cache read per request. Answers
+that may lag an edit by a moment (the live preview) can take the version this
+process read last, if it is recent enough, and skip even that read.
 
 Rendered pages that are the same for everyone (the questionnaire, directory
 results, a saved recommendation) are cached with *holes*: the per-response values
@@ -21,8 +23,10 @@ import hashlib
 import secrets
 import threading
 import uuid
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from time import monotonic
 
 from django.conf import settings
 from django.core.cache import cache
@@ -64,16 +68,33 @@ request_started.connect(_request_started, dispatch_uid="catalog-version-start")
 request_finished.connect(_request_finished, dispatch_uid="catalog-version-finish")
 
 
-def catalog_version() -> str:
+# The version this process last read or set, and when (monotonic()).
+_last_read: tuple[float, str] = (float("-inf"), "")
+
+
+def catalog_version(max_age: float = 0) -> str:
     """The current catalog version, shared by every process using this cache; read
-    once per request."""
-    return getattr(_request, "version", None) or _hold(_shared_version())
+    once per request. With `max_age`, the version this process read or set at most
+    that many seconds ago will do, without a read."""
+    if held := getattr(_request, "version", None):
+        return held
+    read_at, version = _last_read
+    if not max_age or monotonic() - read_at > max_age:
+        version = _shared_version()
+    return _hold(version)
 
 
 def _hold(version: str) -> str:
     """Keep `version` for the rest of the request, if in one."""
     if getattr(_request, "version", None) is not None:
         _request.version = version
+    return version
+
+
+def _seen(version: str) -> str:
+    """Remember `version` as the one this process read or set last, and when."""
+    global _last_read
+    _last_read = (monotonic(), version)
     return version
 
 
@@ -84,7 +105,7 @@ def _shared_version() -> str:
         timeout = None if _shared_cache() else LOCAL_MEMORY_VERSION_SECONDS
         if not cache.add(VERSION_KEY, version, timeout):
             version = cache.get(VERSION_KEY) or version
-    return version
+    return _seen(version)
 
 
 def bump_catalog_version() -> None:
@@ -92,7 +113,7 @@ def bump_catalog_version() -> None:
     timeout = None if _shared_cache() else LOCAL_MEMORY_VERSION_SECONDS
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, timeout)
-    _hold(version)
+    _hold(_seen(version))
     _local.clear()
 
 
@@ -297,7 +318,8 @@ def catalog_cache_get(key: str) -> tuple[str, object]:
         version, stored = held, cache.get(key)
     else:
         found = cache.get_many([VERSION_KEY, key])
-        version = _hold(found.get(VERSION_KEY) or _shared_version())
+        version = found.get(VERSION_KEY)
+        version = _hold(_seen(version) if version else _shared_version())
         stored = found.get(key)
     if stored is None or stored[0] != version:
         return version, None
@@ -355,6 +377,32 @@ def cached_page(
     for name, mark in marks.items():
         html = html.replace(mark, values[name]())
     return HttpResponse(html)
+
+
+class ProcessMemo:
+    """At most `size` values kept in this process's memory, least recently used
+    dropped first. Only for values that are cheap to make again and are a pure
+    function of their key (which then holds the catalog version): a process never
+    depends on what another one has kept."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()  # runserver and threaded workers share it
+
+    def get(self, key: Hashable) -> object:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def set(self, key: Hashable, value: object) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            if len(self._values) > self.size:
+                self._values.popitem(last=False)
 
 
 def data_key(data) -> str:

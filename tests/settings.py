@@ -29,3 +29,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Abuse limits stay on, set high enough that no ordinary test meets them; the tests in
 # tests/test_rate_limits.py lower them where they need to.
 ADVISOR_RATE_LIMIT_RATES = {"submit": "100000/m", "preview": "100000/m"}
+
+# Every preview reads the catalog version, so a test sees its own edits at once.
+ADVISOR_PREVIEW_VERSION_SECONDS = 0

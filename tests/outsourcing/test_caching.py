@@ -4,9 +4,11 @@ copy after every catalog edit, and no CSRF cookie where there is no form."""
 import re
 
 import pytest
+from django.core.cache import cache
 
 from advisor import services
 from advisor.engine import Factor
+from advisor.models import ScoringSettings
 from outsourcing import caching
 from tests.factories import EXPERT_ANSWERS, ServiceFactory, VendorFactory
 
@@ -66,3 +68,46 @@ def test_only_pages_with_a_form_set_a_csrf_cookie(client, research):
         assert "csrftoken" not in response.cookies, url
     client.cookies.clear()
     assert "csrftoken" in client.get("/advisor/").cookies
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """This process's clock for the catalog version, moved by hand, with no version
+    read yet."""
+    now = [1000.0]
+    monkeypatch.setattr(caching, "monotonic", lambda: now[0])
+    monkeypatch.setattr(caching, "_last_read", (float("-inf"), ""))
+    return now
+
+
+def test_a_recent_enough_version_needs_no_cache_read(clock):
+    version = caching.catalog_version()
+    cache.set(caching.VERSION_KEY, "edited-elsewhere")  # another process's edit
+    assert caching.catalog_version(max_age=1) == version
+    clock[0] += 1.5
+    assert caching.catalog_version(max_age=1) == "edited-elsewhere"
+    cache.set(caching.VERSION_KEY, "edited-again")
+    assert caching.catalog_version() == "edited-again"  # no max_age: always read
+
+
+def test_a_preview_follows_a_scoring_change_made_elsewhere_within_its_lag(client, settings, clock):
+    settings.ADVISOR_PREVIEW_VERSION_SECONDS = 1
+    answers = {"task_complexity": "3", "skill_scarcity": "3", "decision_authority": "3"}
+    first = client.post("/advisor/preview/", answers)
+    assert first.context["preview"].verdict == "hybrid"
+    # Another process saves new thresholds, which bumps the shared version.
+    ScoringSettings.objects.update(bpo_max=60, kpo_min=80)
+    cache.set(caching.VERSION_KEY, "edited-elsewhere")
+    again = client.post("/advisor/preview/", answers)
+    assert again.context is None and again.content == first.content  # from memory
+    clock[0] += 1.5
+    assert client.post("/advisor/preview/", answers).context["preview"].verdict == "bpo"
+
+
+def test_a_process_memo_drops_the_least_recently_used_value():
+    memo = caching.ProcessMemo(2)
+    memo.set("a", 1)
+    memo.set("b", 2)
+    assert memo.get("a") == 1
+    memo.set("c", 3)
+    assert (memo.get("a"), memo.get("b"), memo.get("c")) == (1, None, 3)
