@@ -93,6 +93,8 @@ def starting_answers(request: HttpRequest) -> tuple[dict, object]:
 def questionnaire(request: HtmxHttpRequest):
     wait = None
     if request.method == "POST":
+        # A new recommendation may lag a catalog edit by ADVISOR_CATALOG_LAG_SECONDS.
+        caching.catalog_version(max_age=settings.ADVISOR_CATALOG_LAG_SECONDS)
         form = questionnaire_form(request.POST)
         if wait := ratelimit.retry_after(request, "submit"):
             # Refused before anything is saved; the bound form keeps every answer.
@@ -174,9 +176,9 @@ def preview(request: HtmxHttpRequest):
     # bytes until the catalog changes. htmx sends the answers alone, in page order
     # (hx-params leaves out the token and the submission id), so a repeat is found
     # from the raw body, without parsing it, in this process's memory. A preview may
-    # lag a catalog edit by ADVISOR_PREVIEW_VERSION_SECONDS; the submit never does.
+    # lag a catalog edit by ADVISOR_CATALOG_LAG_SECONDS.
     wait = ratelimit.retry_after(request, "preview")
-    version = caching.catalog_version(max_age=settings.ADVISOR_PREVIEW_VERSION_SECONDS)
+    version = caching.catalog_version(max_age=settings.ADVISOR_CATALOG_LAG_SECONDS)
     key = (version, hashlib.sha256(request.body).digest())
     if not wait and (hit := _previews.get(key)):
         content, status = hit

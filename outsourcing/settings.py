@@ -222,10 +222,11 @@ ADVISOR_RATE_LIMIT_RATES = {
     "submit": os.environ.get("ADVISOR_SUBMIT_RATE", "20/m"),
     "preview": os.environ.get("ADVISOR_PREVIEW_RATE", "120/m"),
 }
-# A live preview may use a catalog version its process read up to this many seconds
-# ago, so a repeated preview needs no cache round trip; an edit (of the scoring
-# settings, say) reaches every preview within that time. 0: read it every time.
-ADVISOR_PREVIEW_VERSION_SECONDS = 1.0
+# A live preview or a new recommendation may use the catalog version its process read
+# up to this many seconds ago, saving a cache round trip; an edit (of the scoring
+# settings, a vendor) reaches them within that time. Catalog pages always read it.
+# 0: read it every time.
+ADVISOR_CATALOG_LAG_SECONDS = 1.0
 # Proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
 ADVISOR_TRUSTED_PROXIES = int(os.environ.get("ADVISOR_TRUSTED_PROXIES", "0"))
 

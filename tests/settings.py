@@ -30,5 +30,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # tests/test_rate_limits.py lower them where they need to.
 ADVISOR_RATE_LIMIT_RATES = {"submit": "100000/m", "preview": "100000/m"}
 
-# Every preview reads the catalog version, so a test sees its own edits at once.
-ADVISOR_PREVIEW_VERSION_SECONDS = 0
+# Every preview and submit reads the catalog version, so a test sees its edits at once.
+ADVISOR_CATALOG_LAG_SECONDS = 0

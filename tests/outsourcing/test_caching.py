@@ -2,13 +2,14 @@
 copy after every catalog edit, and no CSRF cookie where there is no form."""
 
 import re
+import uuid
 
 import pytest
 from django.core.cache import cache
 
 from advisor import services
 from advisor.engine import Factor
-from advisor.models import ScoringSettings
+from advisor.models import Recommendation, ScoringSettings
 from outsourcing import caching
 from tests.factories import EXPERT_ANSWERS, ServiceFactory, VendorFactory
 
@@ -91,7 +92,7 @@ def test_a_recent_enough_version_needs_no_cache_read(clock):
 
 
 def test_a_preview_follows_a_scoring_change_made_elsewhere_within_its_lag(client, settings, clock):
-    settings.ADVISOR_PREVIEW_VERSION_SECONDS = 1
+    settings.ADVISOR_CATALOG_LAG_SECONDS = 1
     answers = {"task_complexity": "3", "skill_scarcity": "3", "decision_authority": "3"}
     first = client.post("/advisor/preview/", answers)
     assert first.context["preview"].verdict == "hybrid"
@@ -102,6 +103,25 @@ def test_a_preview_follows_a_scoring_change_made_elsewhere_within_its_lag(client
     assert again.context is None and again.content == first.content  # from memory
     clock[0] += 1.5
     assert client.post("/advisor/preview/", answers).context["preview"].verdict == "bpo"
+
+
+def test_a_new_recommendation_follows_a_scoring_change_made_elsewhere_within_its_lag(
+    client, settings, clock
+):
+    settings.ADVISOR_CATALOG_LAG_SECONDS = 1
+    answers = {"task_complexity": "3", "skill_scarcity": "3", "decision_authority": "3"}
+
+    def verdict(submission: int) -> str:
+        client.post("/advisor/", {**answers, "submission_id": uuid.UUID(int=submission)})
+        return Recommendation.objects.latest("pk").verdict
+
+    assert verdict(1) == "hybrid"
+    # Another process saves new thresholds, which bumps the shared version.
+    ScoringSettings.objects.update(bpo_max=60, kpo_min=80)
+    cache.set(caching.VERSION_KEY, "edited-elsewhere")
+    assert verdict(2) == "hybrid"
+    clock[0] += 1.5
+    assert verdict(3) == "bpo"
 
 
 def test_a_process_memo_drops_the_least_recently_used_value():
