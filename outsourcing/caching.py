@@ -8,8 +8,8 @@ Every save, delete or many-to-many change of a catalog model or of the scoring
 settings bumps the version (signals below), so every process sees an edit on its
 next request. A process also keeps its own copy of each value, but only uses it
 while the shared version is unchanged: one cheap cache read per request. Answers
-that may lag an edit by a moment (the live preview) can take the version this
-process read last, if it is recent enough, and skip even that read.
+that may lag an edit by a second (the live preview, a new recommendation) can take
+the version this process read last, if it is recent enough, and skip even that.
 
 Rendered pages that are the same for everyone (the questionnaire, directory
 results, a saved recommendation) are cached with *holes*: the per-response values
