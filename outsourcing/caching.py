@@ -130,7 +130,9 @@ def catalog_data[T](
     held = _local.get(name)
     if held is not None and held[0] == version:
         return held[1]  # type: ignore[return-value]
-    key = f"catalog:{version}:{name}"
+    # With the code's digest: a release that changes a value's shape must not read
+    # what the one before it stored (both share Redis during a rolling deploy).
+    key = f"catalog:{CODE_VERSION}:{version}:{name}"
     stored = cache.get(key)
     if stored is None:
         value = build()

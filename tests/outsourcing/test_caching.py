@@ -131,3 +131,12 @@ def test_a_process_memo_drops_the_least_recently_used_value():
     assert memo.get("a") == 1
     memo.set("c", 3)
     assert (memo.get("a"), memo.get("b"), memo.get("c")) == (1, None, 3)
+
+
+def test_catalog_data_stored_by_another_release_is_not_read(monkeypatch):
+    monkeypatch.setattr(caching, "CODE_VERSION", "release-1")
+    caching.catalog_data("choices", lambda: ("old", "shape"))
+    # A process of the next release, sharing the cache during a rolling deploy.
+    monkeypatch.setattr(caching, "CODE_VERSION", "release-2")
+    monkeypatch.setattr(caching, "_local", {})
+    assert caching.catalog_data("choices", lambda: {"new": "shape"}) == {"new": "shape"}
