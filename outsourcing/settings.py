@@ -113,9 +113,10 @@ else:
     # again (the submit's INSERT): no quoting of a large JSON snapshot in Python, no
     # parsing it back on the server. Prepared statements live in a session, so put a
     # pooler in front only in session mode (docs/deploy.md).
+    prepared = env_flag("DATABASE_PREPARED_STATEMENTS", default=True)
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
-        "prepare_threshold": 5,
+        "prepare_threshold": 5 if prepared else None,
         **DATABASES["default"].get("OPTIONS", {}),
     }
 

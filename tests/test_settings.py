@@ -48,3 +48,18 @@ def test_sqlite_file_writes_ahead_and_takes_the_write_lock_up_front(tmp_path):
     result = run_python(code, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
+
+
+def test_postgresql_binds_on_the_server_and_prepares_unless_told_not_to():
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "options = settings.DATABASES['default']['OPTIONS']\n"
+        "print(options['server_side_binding'], options['prepare_threshold'], options['sslmode'])\n"
+    )
+    url = "postgres://app@db-host:5432/outsourcing?sslmode=require"
+    result = run_python(code, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "5", "require"]
+    result = run_python(code, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0")
+    assert result.stdout.split() == ["True", "None", "require"]
