@@ -364,7 +364,11 @@ def cached_page(
         context = build_context(marks)
         context.update(csp_nonce=marks["csp_nonce"], csrf_token=marks["csrf_token"])
         html = render_to_string(template_name, context, request)
-        entry = (html, {name: mark for name, mark in marks.items() if mark in html})
+        # Stored encoded, so a hit neither decodes nor re-encodes the page.
+        entry = (
+            html.encode(),
+            {name: mark.encode() for name, mark in marks.items() if mark in html},
+        )
         if catalog:
             catalog_cache_set(full_key, version, entry, timeout)
         else:
@@ -377,7 +381,7 @@ def cached_page(
         **fill,
     }
     for name, mark in marks.items():
-        html = html.replace(mark, values[name]())
+        html = html.replace(mark, values[name]().encode())
     return HttpResponse(html)
 
 
