@@ -108,7 +108,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-else:
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL binds parameters itself, and plans once what a worker runs again and
     # again (the submit's INSERT): no quoting of a large JSON snapshot in Python, no
     # parsing it back on the server. Prepared statements live in a session, so put a

@@ -63,3 +63,11 @@ def test_postgresql_binds_on_the_server_and_prepares_unless_told_not_to():
     assert result.stdout.split() == ["True", "5", "require"]
     result = run_python(code, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0")
     assert result.stdout.split() == ["True", "None", "require"]
+
+
+def test_only_postgresql_gets_its_binding_options():
+    # Settings only: no MySQL driver is installed to set the app up with.
+    code = "from django.conf import settings\nprint(settings.DATABASES['default'])\n"
+    result = run_python(code, DATABASE_URL="mysql://app@db-host:3306/outsourcing")
+    assert result.returncode == 0, result.stderr
+    assert "server_side_binding" not in result.stdout
