@@ -88,6 +88,8 @@ ANSWER_MAX = 5
 
 _FACTORS_BY_KEY = {factor.value: factor for factor in Factor}
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+# Python refuses to turn more than 4,300 digits into an int; no answer needs 20.
+_LONGEST_NUMBER = 20
 
 
 class AnswerError(ValueError):
@@ -124,6 +126,12 @@ def parse_answers(raw: Mapping[Any, object], *, ignore_unknown: bool = False) ->
         value = raw.get(factor.value)
         if isinstance(value, str):
             value = value.strip()
+            if _INTEGER.fullmatch(value) and len(value) > _LONGEST_NUMBER:
+                errors[factor.value] = (
+                    f"{factor.label} must be between {ANSWER_MIN} and {ANSWER_MAX}, "
+                    f"not a number {len(value.lstrip('+-')):,} digits long."
+                )
+                continue
             if _INTEGER.fullmatch(value):
                 value = int(value)
         if value is None or value == "":

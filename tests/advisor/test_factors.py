@@ -196,3 +196,12 @@ def test_answer_error_lists_everything_and_prints_on_one_line():
     assert error.messages == list(error.errors.values())
     assert str(error) == " ".join(error.messages)
     assert "\n" not in str(error)
+
+
+def test_a_number_too_long_to_read_is_out_of_range_in_one_short_sentence():
+    # Python refuses to turn more than 4,300 digits into an int.
+    with pytest.raises(AnswerError) as caught:
+        parse_answers({**REQUIRED, "technology": "9" * 4301})
+    assert caught.value.messages == [
+        "Technology must be between 1 and 5, not a number 4,301 digits long."
+    ]

@@ -112,6 +112,28 @@ def test_tampered_values_are_refused_and_save_nothing(client, catalog, value, me
     assert not Recommendation.objects.exists()
 
 
+LONG_NUMBER = "9" * 4301  # past Python's limit for turning digits into an int
+LONG_NUMBER_MESSAGE = "Technology must be between 1 and 5, not a number 4,301 digits long."
+
+
+def test_a_number_too_long_to_read_is_refused_and_keeps_the_other_answers(client, catalog):
+    response = submit(client, {**EXPERT_ANSWERS, "technology": LONG_NUMBER}, budget="45")
+    assert response.status_code == 400
+    assert LONG_NUMBER_MESSAGE in response.content.decode()
+    form = response.context["form"]
+    assert form["task_complexity"].value() == EXPERT_ANSWERS["task_complexity"]
+    assert form["budget"].value() == "45"
+    assert not Recommendation.objects.exists()
+
+
+def test_the_preview_refuses_a_number_too_long_to_read(client, catalog, htmx_headers):
+    response = client.post(
+        PREVIEW, {**EXPERT_ANSWERS, "technology": LONG_NUMBER}, headers=htmx_headers
+    )
+    assert response.status_code == 400
+    assert LONG_NUMBER_MESSAGE in response.content.decode()
+
+
 def test_unknown_field_is_refused(client, catalog):
     response = submit(client, EXPERT_ANSWERS, is_admin="1")
     assert response.status_code == 400
