@@ -165,9 +165,9 @@ class QuestionnaireForm(FactorQuestions):
         """The vendor preferences as plain JSON-safe data."""
         data = self.cleaned_data
         return {
-            "countries": sorted(data.get("countries") or []),
-            "languages": sorted(data.get("languages") or []),
-            "certifications": sorted(data.get("certifications") or []),
+            "countries": sorted(set(data.get("countries") or [])),
+            "languages": sorted(set(data.get("languages") or [])),
+            "certifications": sorted(set(data.get("certifications") or [])),
             "budget": data.get("budget"),
             "needs_24_7": bool(data.get("needs_24_7")),
         }

@@ -24,6 +24,7 @@ from outsourcing import caching
 
 SERVICE_MATCHES = 5
 VENDOR_MATCHES = 5
+MULTIPLE_PREFERENCES = ("countries", "languages", "certifications")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ class Advice:
 
 def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
     """Score the answers with the current settings and match the active catalog."""
+    # A code sent twice is kept once, where it first came, so no snapshot repeats it.
+    preferences = {
+        name: list(dict.fromkeys(value)) if name in MULTIPLE_PREFERENCES else value
+        for name, value in preferences.items()
+    }
     # Catalog data comes from the cache, rebuilt after every catalog edit (caching.py).
     parameters = caching.scoring_parameters()
     result = score(answers, parameters)

@@ -41,6 +41,15 @@ def test_recommendation_keeps_a_complete_snapshot(catalog):
     assert [match["slug"] for match in stored.vendors] == ["krakow-insight"]
 
 
+def test_a_repeated_preference_is_saved_once_in_the_order_first_given(catalog):
+    # The path of the recommend command and of any caller that skips the form.
+    preferences = {"countries": ["PL"] * 900 + ["PH", "PL"], "languages": ["pl", "en", "pl"]}
+    recommendation = recommendation_create(answers=EXPERT, preferences=preferences)
+    recommendation.refresh_from_db()
+    assert recommendation.preferences["countries"] == ["PL", "PH"]
+    assert recommendation.preferences["languages"] == ["pl", "en"]
+
+
 def test_tokens_are_long_random_and_not_the_primary_key(catalog):
     tokens = {recommendation_create(answers=ROUTINE, preferences={}).token for _ in range(5)}
     assert len(tokens) == 5

@@ -163,6 +163,12 @@ def test_unknown_preference_choice_is_refused(client, catalog):
     assert not Recommendation.objects.exists()
 
 
+def test_a_repeated_preference_is_saved_once(client, catalog):
+    response = submit(client, EXPERT_ANSWERS, countries=["PL"] * 900 + ["PH", "PL"])
+    assert response.status_code == 302
+    assert Recommendation.objects.get().preferences["countries"] == ["PH", "PL"]
+
+
 def test_double_submit_creates_one_recommendation(client, catalog):
     data = {"submission_id": str(uuid.uuid4()), **ROUTINE_ANSWERS}
     first = client.post(QUESTIONNAIRE, data)
