@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Inside the ones that add security headers, before anything reads the input.
+    "outsourcing.middleware.RefuseUnreadableInput",
     # Last, as django-axes asks: it turns a locked-out admin login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]

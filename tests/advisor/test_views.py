@@ -55,9 +55,6 @@ def test_unknown_starting_service_or_token_is_ignored(client, catalog):
     for query in [
         {"service": "nope"},
         {"from": "x" * 500},
-        # PostgreSQL refuses NUL in text outright: such values must not reach it.
-        {"service": "data\x00entry"},
-        {"from": "A" * 23 + "\x00"},
     ]:
         response = client.get(QUESTIONNAIRE, query)
         assert response.status_code == 200
