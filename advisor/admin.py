@@ -4,10 +4,11 @@ from django.contrib import admin
 
 from advisor.engine import Factor
 from advisor.models import Recommendation, ScoringSettings
+from outsourcing.admin import IdCheckingModelAdmin
 
 
 @admin.register(ScoringSettings)
-class ScoringSettingsAdmin(admin.ModelAdmin):
+class ScoringSettingsAdmin(IdCheckingModelAdmin):
     list_display = ["__str__", "bpo_max", "kpo_min", "opposite_pull_share", "updated_at"]
     fieldsets = [
         (
@@ -29,7 +30,7 @@ class ScoringSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(IdCheckingModelAdmin):
     list_display = ["created_at", "verdict", "kpo_score", "engine_version", "token"]
     list_filter = ["verdict", "engine_version", "created_at"]
     search_fields = ["token"]

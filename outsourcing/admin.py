@@ -1,13 +1,16 @@
 """Editing the catalog: the main tool of the product's editors."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django_countries import countries
 
 from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
@@ -42,6 +45,33 @@ class IdsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+# The id field of each row of a list-editable changelist (its formset's prefix is "form").
+LIST_EDIT_ID = re.compile(r"form-\d+-id")
+
+
+class IdCheckingModelAdmin(admin.ModelAdmin):
+    """Every admin of the project: a changelist post naming ids that cannot exist gets
+    the list back with a message. Django passes a bulk action's ids, and a list edit's,
+    to the database, which fails on text, decimals or numbers past what a key holds."""
+
+    def changelist_view(self, request, extra_context=None):
+        posted = [
+            value
+            for name, values in request.POST.lists()
+            if name == ACTION_CHECKBOX_NAME or LIST_EDIT_ID.fullmatch(name)
+            for value in values
+        ]
+        if not all(is_id(value) for value in posted):
+            self.message_user(
+                request,
+                "The rows sent could not be read as records of this list, so nothing was "
+                "changed. Please reload the page and try again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
+
 class DeliveryCountryFilter(admin.SimpleListFilter):
     title = "delivery country"
     parameter_name = "delivers_from"
@@ -73,7 +103,7 @@ class ActivationActions:
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(IdCheckingModelAdmin):
     list_display = ["name", "position", "service_count"]
     list_editable = ["position"]
     # Counting makes a GROUP BY query, which ignores Meta.ordering.
@@ -90,7 +120,7 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(ActivationActions, admin.ModelAdmin):
+class ServiceAdmin(ActivationActions, IdCheckingModelAdmin):
     list_display = ["name", "category", "process_type", "is_active", "vendor_count"]
     list_filter = ["process_type", "category", "is_active"]
     list_select_related = ["category"]
@@ -123,7 +153,7 @@ class ServiceAdmin(ActivationActions, admin.ModelAdmin):
 
 
 @admin.register(Vendor)
-class VendorAdmin(ActivationActions, admin.ModelAdmin):
+class VendorAdmin(ActivationActions, IdCheckingModelAdmin):
     list_display = [
         "name",
         "headquarters",
@@ -193,13 +223,13 @@ class VendorAdmin(ActivationActions, admin.ModelAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(IdCheckingModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(IdCheckingModelAdmin):
     list_display = ["name", "code", "description"]
     search_fields = ["name", "code", "description"]
 
