@@ -314,3 +314,16 @@ class Vendor(models.Model):
     @property
     def is_24_7(self) -> bool:
         return self.coverage == self.Coverage.ROUND_THE_CLOCK
+
+
+class RateCounter(models.Model):
+    """Requests one client made in one window of one limit (outsourcing/ratelimit.py).
+    Kept in the database, so every worker and process counts together and no page
+    traffic can evict a count; rows of past windows are deleted as new ones start."""
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,10 +1,13 @@
-"""Abuse limits: how often one client address may send a public POST.
+"""Abuse limits: how often one client may send a public POST or fetch a PDF.
 
-Counts live in the cache, so with `REDIS_URL` set every worker and process shares
-them. Each limit is a fixed window: the first request of a window adds a counter
-that expires with it, later ones increment it atomically. Past the limit the view
-answers 429 with `Retry-After` (the seconds left in the window) and keeps the
-buyer's answers on screen.
+Counts live in the database (`RateCounter`), so every worker and process shares them
+and no page traffic can evict them. Each limit is a fixed window: the first request
+of a window adds a counter row, later ones increment it atomically in the database;
+rows of past windows are deleted when a new counter starts. Past the limit the view
+answers 429 with `Retry-After` (the seconds left in the window).
+
+A client is an IPv4 address, or an IPv6 /64 (one host usually holds a whole /64);
+an IPv4-mapped IPv6 address counts as its IPv4 address.
 
 Settings: `ADVISOR_RATE_LIMITS` (off: no limits, for benchmarks), one rate per
 scope such as `ADVISOR_SUBMIT_RATE = "20/m"`, and `ADVISOR_TRUSTED_PROXIES`, the
@@ -16,11 +19,15 @@ import ipaddress
 import math
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.shortcuts import render
+
+from outsourcing.models import RateCounter
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -58,10 +65,21 @@ def client_address(request: HttpRequest) -> str | None:
 
 
 def valid_ip(text: str) -> str | None:
+    """The address, with an IPv4-mapped IPv6 address written as the IPv4 one."""
     try:
-        return str(ipaddress.ip_address(text.strip()))
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+    return str(getattr(address, "ipv4_mapped", None) or address)
+
+
+def client_key(address: str | None) -> str:
+    """What one client's requests are counted under: its IPv4 address or its IPv6 /64."""
+    if address is None:
+        return "unknown"
+    if ":" in address:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
 
 
 def retry_after(request: HttpRequest, scope: str) -> int | None:
@@ -72,16 +90,33 @@ def retry_after(request: HttpRequest, scope: str) -> int | None:
     rate = Rate.parse(settings.ADVISOR_RATE_LIMIT_RATES[scope])
     now = time.time()
     window = int(now // rate.period)
-    key = f"ratelimit:{scope}:{client_address(request) or 'unknown'}:{window}"
-    cache.add(key, 0, timeout=rate.period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=rate.period + 1)
-        count = 1
+    ends = (window + 1) * rate.period
+    count = counted(f"{scope}:{client_key(client_address(request))}:{window}", ends)
     if count <= rate.limit:
         return None
-    return max(1, int((window + 1) * rate.period - now + 0.999))
+    return max(1, int(ends - now + 0.999))
+
+
+def counted(key: str, expires: float) -> int:
+    """Add one to the counter `key` and return its count. The increment happens in the
+    database, and the read in the same transaction (the updated row stays locked until
+    it ends), so concurrent requests from any process neither lose a count nor read
+    another's."""
+    with transaction.atomic():
+        if RateCounter.objects.filter(key=key).update(count=F("count") + 1):
+            return RateCounter.objects.filter(key=key).values_list("count", flat=True).get()
+        # A new window: the rows of windows that have ended go first (an indexed delete).
+        now = datetime.fromtimestamp(time.time(), tz=UTC)
+        RateCounter.objects.filter(expires_at__lte=now).delete()
+        try:
+            with transaction.atomic():
+                RateCounter.objects.create(
+                    key=key, count=1, expires_at=datetime.fromtimestamp(expires, tz=UTC)
+                )
+            return 1
+        except IntegrityError:  # another request created it first
+            RateCounter.objects.filter(key=key).update(count=F("count") + 1)
+            return RateCounter.objects.filter(key=key).values_list("count", flat=True).get()
 
 
 def message(seconds: int) -> str:

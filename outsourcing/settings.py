@@ -217,9 +217,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The directory's page size; the filters are in outsourcing/forms.py.
 VENDORS_PER_PAGE = 12
 
-# Abuse limits on the public POSTs, per client address, counted in the cache (so in
-# Redis across processes when REDIS_URL is set); see outsourcing/ratelimit.py.
-# ADVISOR_RATE_LIMITS=0 turns them off, for benchmarks.
+# Abuse limits on the public POSTs and the PDF, per client (an IPv4 address or an
+# IPv6 /64), counted in the database so every worker shares them; see
+# outsourcing/ratelimit.py. ADVISOR_RATE_LIMITS=0 turns them off, for benchmarks.
 ADVISOR_RATE_LIMITS = env_flag("ADVISOR_RATE_LIMITS", default=True)
 ADVISOR_RATE_LIMIT_RATES = {
     "submit": os.environ.get("ADVISOR_SUBMIT_RATE", "20/m"),

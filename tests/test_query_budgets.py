@@ -64,6 +64,12 @@ def warm_catalog() -> None:
     caching.code_names()
 
 
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    """The pages' own queries; the limits' counters are pinned in test_rate_limits.py."""
+    settings.ADVISOR_RATE_LIMITS = False
+
+
 @pytest.fixture(params=[10, 2000], ids=["10-vendors", "2000-vendors"])
 def catalog(request, db):
     call_command("generate_catalog", vendors=request.param, services=6, seed=3, verbosity=0)
