@@ -138,3 +138,20 @@ class Recommendation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("advisor:recommendation_detail", args=[self.token])
+
+
+class RecommendationPdf(models.Model):
+    """A recommendation's brief as a PDF, drawn once: the brief never changes, and
+    drawing takes about half a second of CPU. It goes when its recommendation does."""
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="pdf"
+    )
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "recommendation PDF"
+
+    def __str__(self) -> str:
+        return f"PDF of {self.recommendation}"

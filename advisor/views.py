@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import threading
 import uuid
 from importlib import import_module
 
@@ -31,13 +32,21 @@ from advisor.engine.questions import FACTOR_TEXTS
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
 from advisor.forms import QuestionnaireForm
-from advisor.models import TOKEN_PATTERN, Recommendation
+from advisor.models import TOKEN_PATTERN, Recommendation, RecommendationPdf
 from outsourcing import caching, ratelimit
 from outsourcing.models import Service
 
 PREVIEW_REASONS = 3
 RECOMMENDATION_PAGE_SECONDS = 24 * 60 * 60  # in the shared cache
 RECOMMENDATION_BROWSER_SECONDS = 60 * 60
+# Drawing a PDF takes about half a second of CPU: a process draws one at a time, and
+# a request that finds it busy is asked to come back rather than queue.
+PDF_RENDERS = threading.BoundedSemaphore(1)
+PDF_BUSY_RETRY_SECONDS = 2
+PDF_BUSY_MESSAGE = (
+    "The server is busy drawing other PDFs. Please try again in a few seconds; "
+    "the brief itself is there at its link."
+)
 PREVIEWS_KEPT = 4096  # rendered previews (about 3 KB each) each process keeps
 # The factor chart: one row per answered factor, bars from a centre line.
 CHART_WIDTH = 640
@@ -235,20 +244,43 @@ def recommendation_detail(request: HtmxHttpRequest, token: str):
 
 @require_safe
 def recommendation_pdf(request: HtmxHttpRequest, token: str):
-    """The same brief as a PDF, drawn by WeasyPrint from local files only."""
-    recommendation = get_object_or_404(Recommendation, token=token)
+    """The same brief as a PDF, drawn once by WeasyPrint from local files only, then
+    served as stored: a brief never changes."""
+    if wait := ratelimit.retry_after(request, "pdf"):
+        return pdf_refused(request, 429, wait, ratelimit.download_message(wait))
+    recommendation = get_object_or_404(Recommendation.objects.select_related("pdf"), token=token)
     page = RecommendationPage(recommendation, request)
     try:
-        pdf = import_module("advisor.pdf")  # WeasyPrint loads Pango: OSError without it.
-    except (ImportError, OSError):
-        return render(request, "advisor/pdf_unavailable.html", {"page": page}, status=503)
-    html = render_to_string("advisor/recommendation_pdf.html", {"page": page}, request)
-    response = HttpResponse(
-        pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/")),
-        content_type="application/pdf",
-    )
+        content = recommendation.pdf.content
+    except RecommendationPdf.DoesNotExist:
+        try:
+            pdf = import_module("advisor.pdf")  # WeasyPrint loads Pango: OSError without it.
+        except (ImportError, OSError):
+            return render(request, "advisor/pdf_unavailable.html", {"page": page}, status=503)
+        if not PDF_RENDERS.acquire(blocking=False):
+            return pdf_refused(request, 503, PDF_BUSY_RETRY_SECONDS, PDF_BUSY_MESSAGE)
+        try:
+            html = render_to_string("advisor/recommendation_pdf.html", {"page": page}, request)
+            content = pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+        finally:
+            PDF_RENDERS.release()
+        RecommendationPdf.objects.get_or_create(
+            recommendation=recommendation, defaults={"content": content}
+        )
+    response = HttpResponse(bytes(content), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, page.pdf_filename)
     response["X-Robots-Tag"] = "noindex"
+    # The link is a capability: no shared cache keeps it, no Referer carries it on.
+    response["Cache-Control"] = "private"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def pdf_refused(request: HttpRequest, status: int, wait: int, message: str) -> HttpResponse:
+    response = render(
+        request, "advisor/pdf_refused.html", {"message": message, "status": status}, status=status
+    )
+    response["Retry-After"] = str(wait)
     return response
 
 

@@ -127,6 +127,13 @@ def message(seconds: int) -> str:
     )
 
 
+def download_message(seconds: int) -> str:
+    wait = f"{seconds} seconds" if seconds != 1 else "a second"
+    return (
+        f"Too many downloads from your address in a short time. Please wait {wait} and try again."
+    )
+
+
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
     """django-axes' answer to a locked-out admin login: the 429 page, with Retry-After."""
     from axes.helpers import get_cool_off

@@ -224,6 +224,7 @@ ADVISOR_RATE_LIMITS = env_flag("ADVISOR_RATE_LIMITS", default=True)
 ADVISOR_RATE_LIMIT_RATES = {
     "submit": os.environ.get("ADVISOR_SUBMIT_RATE", "20/m"),
     "preview": os.environ.get("ADVISOR_PREVIEW_RATE", "120/m"),
+    "pdf": os.environ.get("ADVISOR_PDF_RATE", "10/m"),
 }
 # A live preview or a new recommendation may use the catalog version its process read
 # up to this many seconds ago, saving a cache round trip; an edit (of the scoring

@@ -121,7 +121,9 @@ def pages(catalog) -> list[tuple[str, str, str, dict, int]]:
             3,  # savepoint, insert, release
         ),
         ("recommendation page", "get", f"/r/{token}/", {}, 1),
-        ("recommendation PDF", "get", f"/r/{token}/pdf/", {}, 1),
+        # The first download draws the PDF and stores it (read, get_or_create).
+        ("recommendation PDF", "get", f"/r/{token}/pdf/", {}, 5),
+        ("recommendation PDF again", "get", f"/r/{token}/pdf/", {}, 1),
     ]
 
 

@@ -1,11 +1,14 @@
 import io
 import os
+import threading
+from types import SimpleNamespace
 
 import pypdf
 import pytest
 from django.urls import reverse
 
-from advisor.models import Recommendation
+from advisor import views
+from advisor.models import Recommendation, RecommendationPdf
 from tests.advisor.test_views import submit
 from tests.factories import EXPERT_ANSWERS
 
@@ -108,3 +111,78 @@ def test_pdf_fetcher_reads_static_files_and_refuses_everything_else():
     ]:
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Stands in for WeasyPrint and lists the briefs it was asked to draw."""
+    drawn = []
+
+    def html_to_pdf(html, *, base_url):
+        drawn.append(html)
+        return b"%PDF-1.7 drawn once"
+
+    monkeypatch.setattr(
+        "advisor.views.import_module", lambda name: SimpleNamespace(html_to_pdf=html_to_pdf)
+    )
+    return drawn
+
+
+def test_the_pdf_is_drawn_once_and_then_served_as_stored(client, recommendation, renders):
+    url = f"/r/{recommendation.token}/pdf/"
+    first = client.get(url)
+    assert client.head(url).status_code == 200
+    second = client.get(url)
+    assert len(renders) == 1
+    assert first.content == second.content == b"%PDF-1.7 drawn once"
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+
+
+def test_a_head_request_draws_it_once_too(client, recommendation, renders):
+    url = f"/r/{recommendation.token}/pdf/"
+    for _ in range(3):
+        assert client.head(url).status_code == 200
+    assert len(renders) == 1
+    assert client.get(url).content == b"%PDF-1.7 drawn once"
+
+
+def test_the_pdf_is_private_and_sends_no_referrer(client, recommendation, renders):
+    for _ in range(2):  # drawn, then stored
+        response = client.get(f"/r/{recommendation.token}/pdf/")
+        assert response["Cache-Control"] == "private"
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_a_deleted_recommendation_takes_its_pdf_with_it(client, recommendation, renders):
+    url = f"/r/{recommendation.token}/pdf/"
+    client.get(url)
+    assert RecommendationPdf.objects.filter(recommendation=recommendation).exists()
+    recommendation.delete()
+    assert not RecommendationPdf.objects.exists()
+    assert client.get(url).status_code == 404
+
+
+def test_too_many_downloads_from_one_address_get_429(client, recommendation, renders, settings):
+    settings.ADVISOR_RATE_LIMIT_RATES = {**settings.ADVISOR_RATE_LIMIT_RATES, "pdf": "2/m"}
+    url = f"/r/{recommendation.token}/pdf/"
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    response = client.get(url)
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "Too many downloads from your address" in response.content.decode()
+    assert client.get(url, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_when_this_process_is_busy_drawing_pdfs_it_answers_503(
+    client, recommendation, renders, monkeypatch
+):
+    monkeypatch.setattr("advisor.views.PDF_RENDERS", threading.BoundedSemaphore(1))
+    views.PDF_RENDERS.acquire()  # another request is drawing
+    response = client.get(f"/r/{recommendation.token}/pdf/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert "busy drawing other PDFs" in response.content.decode()
+    assert renders == []
+    views.PDF_RENDERS.release()
+    assert client.get(f"/r/{recommendation.token}/pdf/").status_code == 200
