@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core import checks
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -62,6 +63,24 @@ def client_address(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies and (address := valid_ip(forwarded[-proxies])):
             return address
     return valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def check_trusted_proxies(**kwargs) -> list[checks.CheckMessage]:
+    """`check --deploy`: behind HTTPS the app sits behind a load balancer, and with no
+    proxy trusted every client has the balancer's address, so they share one limit and
+    five bad admin logins lock out the real admin."""
+    if settings.HTTPS and not settings.ADVISOR_TRUSTED_PROXIES:
+        return [
+            checks.Warning(
+                "ADVISOR_TRUSTED_PROXIES is 0 with HTTPS on, so every client behind the load "
+                "balancer counts as its one address for the rate limits and the admin "
+                "lockout.",
+                hint="Set ADVISOR_TRUSTED_PROXIES to the number of proxies in front of the "
+                "app that append to X-Forwarded-For (1 for one load balancer).",
+                id="outsourcing.W001",
+            )
+        ]
+    return []
 
 
 def valid_ip(text: str) -> str | None:

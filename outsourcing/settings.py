@@ -235,7 +235,9 @@ ADVISOR_CATALOG_LAG_SECONDS = 1.0
 ADVISOR_TRUSTED_PROXIES = int(os.environ.get("ADVISOR_TRUSTED_PROXIES", "0"))
 
 # Admin login throttling (django-axes): five failed logins for one user name from one
-# address lock that pair out for 15 minutes; a success clears the count.
+# address lock that pair out for 15 minutes from the fifth failure; attempts during
+# the lockout (even with the right password) do not restart it; a success clears the
+# count.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -244,6 +246,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "outsourcing.ratelimit.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "outsourcing.ratelimit.client_address"
 

@@ -13,6 +13,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "advisor.example.com",
     "DJANGO_SETTINGS_MODULE": "outsourcing.settings",
+    # Behind one TLS-terminating load balancer, as docs/deploy.md describes.
+    "ADVISOR_TRUSTED_PROXIES": "1",
 }
 
 
@@ -54,6 +56,16 @@ def test_check_deploy_passes_with_the_production_defaults():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_https_is_on_and_no_proxy_is_trusted():
+    result = run(["manage.py", "check", "--deploy"], ADVISOR_TRUSTED_PROXIES="0")
+    assert "outsourcing.W001" in result.stderr + result.stdout
+    assert "Set ADVISOR_TRUSTED_PROXIES to the number of proxies" in result.stderr + result.stdout
+    plain_http = run(
+        ["manage.py", "check", "--deploy"], ADVISOR_TRUSTED_PROXIES="0", DJANGO_HTTPS="0"
+    )
+    assert "outsourcing.W001" not in plain_http.stderr + plain_http.stdout
 
 
 def test_production_is_https_only_with_host_prefixed_cookies():

@@ -4,11 +4,13 @@ login, and submits that make one recommendation however often they arrive."""
 import re
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from advisor.models import Recommendation
 from outsourcing import ratelimit
@@ -273,6 +275,28 @@ def test_admin_login_is_locked_after_five_failures_and_says_when_to_retry(client
         REMOTE_ADDR="10.0.0.9",
     )
     assert other.status_code == 302
+
+
+@pytest.mark.django_db
+def test_failures_during_a_lockout_do_not_restart_it(client, monkeypatch):
+    UserFactory(username="editor", is_staff=True)
+    login = "/admin/login/?next=/admin/"
+    right = {"username": "editor", "password": "correct horse battery staple"}
+    start = timezone.now()
+
+    def at(minutes):
+        moment = start + timedelta(minutes=minutes)
+        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+        monkeypatch.setattr("axes.handlers.proxy.now", lambda: moment)
+
+    at(0)
+    for _ in range(5):
+        client.post(login, {"username": "editor", "password": "wrong"})
+    at(10)
+    assert client.post(login, {"username": "editor", "password": "wrong"}).status_code == 429
+    assert client.post(login, right).status_code == 429
+    at(15.1)  # the cool-off counts from the fifth failure, not from the later ones
+    assert client.post(login, right).status_code == 302
 
 
 @pytest.mark.django_db
