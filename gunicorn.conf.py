@@ -21,6 +21,9 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
 # Request logs to standard output; GUNICORN_ACCESS_LOG= (empty) turns them off.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# gunicorn's default format without the Referer: a share page's assets are requested
+# with its link, a capability, as the Referer.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The load balancer's address(es), whose X-Forwarded-* headers gunicorn may trust.

@@ -1,12 +1,17 @@
 """The production settings: `check --deploy` is clean, and the HTTPS switch is explicit."""
 
+import importlib.util
 import json
 import os
 import secrets
 import subprocess
 import sys
+from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
 
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
@@ -95,3 +100,31 @@ def test_plain_http_needs_the_explicit_switch():
 def test_gunicorn_config_loads_the_app():
     result = run(["-m", "gunicorn", "--check-config", "-c", "gunicorn.conf.py"])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_access_log_leaves_out_the_referer():
+    # A share page's assets are requested with its link, a capability, as the Referer.
+    spec = importlib.util.spec_from_file_location(
+        "gunicorn_conf", settings.BASE_DIR / "gunicorn.conf.py"
+    )
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    config = Config()
+    config.set("access_log_format", conf.access_log_format)
+    logger = Logger(config)
+    referer = "https://advisor.example.com/r/Zm9vYmFyYmF6cXV4cXV1eA/"
+    environ = {
+        "REMOTE_ADDR": "203.0.113.9",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/static/site.css",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": referer,
+        "HTTP_USER_AGENT": "Firefox",
+    }
+    request = SimpleNamespace(headers=[("REFERER", referer), ("USER-AGENT", "Firefox")])
+    response = SimpleNamespace(status="200 OK", headers=[], sent=512)
+    atoms = logger.atoms_wrapper_class(logger.atoms(response, request, environ, timedelta(0)))
+    line = config.access_log_format % atoms
+    assert '"GET /static/site.css HTTP/1.1" 200 512' in line
+    assert "203.0.113.9" in line and "Firefox" in line
+    assert "Zm9vYmFyYmF6cXV4cXV1eA" not in line
