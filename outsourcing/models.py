@@ -325,5 +325,8 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(db_index=True)
 
+    class Meta:
+        default_permissions = ()  # bookkeeping, not catalog: no one edits it
+
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
