@@ -120,8 +120,6 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         **DATABASES["default"].get("OPTIONS", {}),
     }
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
