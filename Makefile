@@ -21,13 +21,17 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py load_catalog --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Branch coverage of both apps: a floor for the whole (96% measured, November 2026),
+# and every line and branch of the engine.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov=outsourcing --cov=advisor --cov-branch \
+		--cov-report=term:skip-covered --cov-fail-under=95
+	$(BIN)/coverage report --include='advisor/engine/*' --show-missing --fail-under=100
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict advisor/engine
+	$(BIN)/mypy
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -1,5 +1,7 @@
 """The vendor directory's filters."""
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 from django_countries import countries
@@ -51,20 +53,26 @@ class VendorFilterForm(forms.Form):
         self, *args, services=(), countries_used=(), languages=(), certifications=(), **kwargs
     ):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = ANY + [(s.slug, s.name) for s in services]
-        self.fields["country"].choices = ANY + [(c, countries.name(c)) for c in countries_used]
-        self.fields["language"].choices = ANY + [(lang.code, lang.name) for lang in languages]
-        self.fields["certification"].choices = ANY + [(c.code, c.name) for c in certifications]
+        options = {
+            "service": [(s.slug, s.name) for s in services],
+            "country": [(c, countries.name(c)) for c in countries_used],
+            "language": [(lang.code, lang.name) for lang in languages],
+            "certification": [(c.code, c.name) for c in certifications],
+        }
+        for name, choices in options.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # declared so above
+            field.choices = ANY + choices
 
-    def clean(self):
-        cleaned = super().clean()
-        low, high = cleaned.get("rate_min"), cleaned.get("rate_max")
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        low, high = self.cleaned_data.get("rate_min"), self.cleaned_data.get("rate_max")
         if low is not None and high is not None and low > high:
             self.add_error(
                 "rate_max",
                 forms.ValidationError("The upper rate is below the lower one.", code="rate_range"),
             )
-        return cleaned
+        return self.cleaned_data
 
     def ignored_notes(self) -> list[str]:
         """One sentence per filter that was dropped, to show above the results."""
@@ -74,7 +82,7 @@ class VendorFilterForm(forms.Form):
             notes.append(f"Ignored the “{label}” filter: {errors[0]}")
         return notes
 
-    def valid_filters(self) -> dict:
+    def valid_filters(self) -> dict[str, Any]:
         """The filters that passed validation; the others are ignored."""
         fields = self.cleaned_data if self.is_bound else {}
         return {

@@ -1,11 +1,14 @@
 """The catalog: categories of outsourced services, the services, and vendor profiles."""
 
+from collections.abc import Iterable
+from typing import Self, cast
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django_countries.fields import CountryField
+from django_countries.fields import CountryField, MultipleCountriesDescriptor
 
 from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType
 from advisor.engine.matching import ServiceCandidate, VendorCandidate
@@ -49,8 +52,8 @@ class ServiceCategory(models.Model):
         return self.name
 
 
-class ServiceQuerySet(models.QuerySet):
-    def active(self):
+class ServiceQuerySet(models.QuerySet["Service"]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
     def candidates(self) -> list[ServiceCandidate]:
@@ -133,16 +136,16 @@ class Certification(models.Model):
         return self.name
 
 
-class VendorQuerySet(models.QuerySet):
-    def active(self):
+class VendorQuerySet(models.QuerySet["Vendor"]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
-    def offering(self, services):
+    def offering(self, services: Iterable["Service"]) -> Self:
         return self.filter(services__in=services).distinct()
 
     def delivery_countries_in_use(self) -> list[str]:
         """Every country code these vendors deliver from, sorted."""
-        used = set()
+        used: set[str] = set()
         for codes in self.values_list("delivery_countries", flat=True):
             used.update(code for code in codes.split(",") if code)
         return sorted(used)
@@ -194,7 +197,9 @@ class VendorQuerySet(models.QuerySet):
         ]
 
 
-def _codes_by_vendor(through_rows, code_field: str) -> dict[int, frozenset[str]]:
+def _codes_by_vendor(
+    through_rows: models.QuerySet[models.Model], code_field: str
+) -> dict[int, frozenset[str]]:
     codes: dict[int, set[str]] = {}
     for vendor_id, code in through_rows.values_list("vendor_id", code_field):
         codes.setdefault(vendor_id, set()).add(code)
@@ -309,7 +314,9 @@ class Vendor(models.Model):
 
     @property
     def delivery_country_names(self) -> str:
-        return ", ".join(country.name for country in self.delivery_countries)
+        # django-stubs types a CountryField as the CharField it subclasses.
+        countries = cast(MultipleCountriesDescriptor, self.delivery_countries)
+        return ", ".join(country.name for country in countries)
 
     @property
     def is_24_7(self) -> bool:

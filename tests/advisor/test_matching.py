@@ -416,6 +416,18 @@ def test_a_vendor_pool_ranks_as_a_full_ranking_does(preferences):
         assert match_vendors(matches, pool, preferences, limit=1) == everyone[:1]
 
 
+def test_a_vendor_pool_indexes_each_vendor_by_the_services_it_offers():
+    pool = VendorPool(
+        [
+            VendorCandidate(slug="first", name="First", services={"payroll", "research"}),
+            VendorCandidate(slug="second", name="Second", services={"payroll"}),
+            VendorCandidate(slug="idle", name="Idle", services=set()),
+        ]
+    )
+    assert len(pool) == 3
+    assert pool.by_service == {"payroll": {0, 1}, "research": {0}}
+
+
 def test_ranking_stops_once_no_other_vendor_can_reach_the_top(monkeypatch):
     rng = random.Random(2)
     services = random_services(rng)

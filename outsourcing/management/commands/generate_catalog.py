@@ -93,7 +93,7 @@ class Command(BaseCommand):
                     website=f"https://synthetic-vendor-{number:05d}.example",
                     founded_year=rng.randint(1980, 2024),
                     headquarters=rng.choice(COUNTRIES),
-                    delivery_countries=rng.sample(COUNTRIES, rng.randint(1, 3)),
+                    delivery_countries=",".join(rng.sample(COUNTRIES, rng.randint(1, 3))),
                     coverage=rng.choice(list(Vendor.Coverage)),
                     team_size=rng.choice(list(Vendor.TeamSize)),
                     hourly_rate_min=rate_min,
@@ -119,12 +119,9 @@ class Command(BaseCommand):
                         vendor_id=vendor.pk, certification_id=certification_id
                     )
                 )
-        for model, through_rows in [
-            (Vendor.services.through, offers),
-            (Vendor.languages.through, speaks),
-            (Vendor.certifications.through, holds),
-        ]:
-            model.objects.bulk_create(through_rows, batch_size=BATCH * 5)
+        Vendor.services.through.objects.bulk_create(offers, batch_size=BATCH * 5)
+        Vendor.languages.through.objects.bulk_create(speaks, batch_size=BATCH * 5)
+        Vendor.certifications.through.objects.bulk_create(holds, batch_size=BATCH * 5)
 
 
 def _ensure(model, defaults: list[tuple[str, str]], code_field: str, name_field: str) -> list[int]:
