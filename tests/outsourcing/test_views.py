@@ -256,3 +256,11 @@ def test_pages_load_nothing_from_another_origin(client, directory):
         assert 'src="http' not in content
         assert 'src="//' not in content
         assert '<link rel="stylesheet" href="http' not in content
+
+
+def test_directory_cards_list_only_active_services(client, directory):
+    retired = ServiceFactory(name="Telex keying", slug="telex-keying", is_active=False)
+    directory["manila"].services.add(retired)
+    content = client.get(reverse("outsourcing:vendor_list")).content.decode()
+    assert "Data entry" in content
+    assert "Telex keying" not in content
