@@ -42,6 +42,7 @@ class RecommendationAdmin(admin.ModelAdmin):
         "engine_version",
         "answers",
         "preferences",
+        "preference_names",
         "parameters",
         "result",
         "services",

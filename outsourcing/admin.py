@@ -184,7 +184,7 @@ class VendorAdmin(ActivationActions, admin.ModelAdmin):
 
     @admin.display(description="rate (USD/h)", ordering="hourly_rate_min")
     def rate_range(self, vendor):
-        return f"${vendor.hourly_rate_min}–{vendor.hourly_rate_max}"
+        return vendor.rate_range
 
     @admin.action(description="Mark the selected vendors as verified")
     def mark_verified(self, request, queryset):

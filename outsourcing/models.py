@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 
 from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType
 from advisor.engine.matching import ServiceCandidate, VendorCandidate
+from outsourcing.catalog_version import CatalogQuerySet
 
 PROCESS_TYPE_CHOICES = [(kind.value, kind.label) for kind in ProcessType]
 
@@ -41,6 +42,8 @@ class ServiceCategory(models.Model):
         default=0, help_text="Categories are listed in ascending order of this number."
     )
 
+    objects = CatalogQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name_plural = "service categories"
@@ -49,7 +52,7 @@ class ServiceCategory(models.Model):
         return self.name
 
 
-class ServiceQuerySet(models.QuerySet):
+class ServiceQuerySet(CatalogQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -106,6 +109,10 @@ class Service(models.Model):
         return {factor: getattr(self, factor.value) for factor in Factor}
 
     @property
+    def process_kind(self) -> ProcessType:
+        return ProcessType(self.process_type)
+
+    @property
     def typical_task_list(self) -> list[str]:
         return [line.strip() for line in self.typical_tasks.splitlines() if line.strip()]
 
@@ -113,6 +120,8 @@ class Service(models.Model):
 class Language(models.Model):
     code = models.SlugField(max_length=12, unique=True, help_text="An ISO 639 code, e.g. en.")
     name = models.CharField(max_length=60, unique=True)
+
+    objects = CatalogQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -126,6 +135,8 @@ class Certification(models.Model):
     name = models.CharField(max_length=60, unique=True)
     description = models.CharField(max_length=240, blank=True)
 
+    objects = CatalogQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -133,7 +144,7 @@ class Certification(models.Model):
         return self.name
 
 
-class VendorQuerySet(models.QuerySet):
+class VendorQuerySet(CatalogQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -310,6 +321,10 @@ class Vendor(models.Model):
     @property
     def delivery_country_names(self) -> str:
         return ", ".join(country.name for country in self.delivery_countries)
+
+    @property
+    def rate_range(self) -> str:
+        return f"${self.hourly_rate_min}–{self.hourly_rate_max}/h"
 
     @property
     def is_24_7(self) -> bool:

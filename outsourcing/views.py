@@ -1,6 +1,7 @@
 """Public pages of the catalog: home, services, the vendor directory."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
@@ -9,12 +10,13 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from advisor.engine import ProcessType, Verdict
 from advisor.engine.questions import FACTOR_TEXTS
-from outsourcing import caching
+from outsourcing.catalog_version import catalog_version
 from outsourcing.forms import VendorFilterForm
-from outsourcing.models import Service, ServiceCategory, Vendor
+from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
 
-DIRECTORY_PAGE_SECONDS = 10 * 60
+DIRECTORY_CHOICES_SECONDS = 60 * 60
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -33,6 +35,9 @@ def home(request: HtmxHttpRequest):
         {
             "service_counts": counts,
             "vendor_count": Vendor.objects.active().count(),
+            "bpo": ProcessType.BPO,
+            "kpo": ProcessType.KPO,
+            "hybrid": Verdict.HYBRID,
         },
     )
 
@@ -45,7 +50,11 @@ def service_list(request: HtmxHttpRequest):
     return render(
         request,
         "outsourcing/service_list.html",
-        {"categories": [category for category in categories if category.active_services]},
+        {
+            "categories": [category for category in categories if category.active_services],
+            "bpo": ProcessType.BPO,
+            "kpo": ProcessType.KPO,
+        },
     )
 
 
@@ -85,23 +94,7 @@ def service_detail(request: HtmxHttpRequest, slug: str):
 @require_safe
 @vary_on_headers("HX-Request")
 def vendor_list(request: HtmxHttpRequest):
-    # The same query gives the same page until the catalog changes: render it once per
-    # catalog version (outsourcing/caching.py fills in the nonce and CSRF token).
-    fragment = bool(request.htmx and not request.htmx.history_restore_request)
-    return caching.cached_page(
-        request,
-        f"directory:{int(fragment)}:{caching.data_key(request.GET)}",
-        "outsourcing/vendor_list.html#vendor-results"
-        if fragment
-        else "outsourcing/vendor_list.html",
-        lambda marks: vendor_list_context(request),
-        timeout=DIRECTORY_PAGE_SECONDS,
-        catalog=True,
-    )
-
-
-def vendor_list_context(request: HtmxHttpRequest) -> dict:
-    choices = {"services": caching.directory_services(), **caching.preference_choices()}
+    choices = directory_choices()
     form = VendorFilterForm(request.GET, **choices)
     form.is_valid()
     notes = form.ignored_notes()
@@ -119,16 +112,41 @@ def vendor_list_context(request: HtmxHttpRequest) -> dict:
         fallback = 1 if not page_number.isdigit() or int(page_number) < 1 else paginator.num_pages
         notes.append(f"There is no page {page_number[:20]}; showing page {fallback}.")
         page = paginator.page(fallback)
-    # The cards list services only.
-    page.object_list = list(page.object_list.prefetch_related("services"))
+    # The cards list active services only.
+    page.object_list = list(
+        page.object_list.prefetch_related(
+            Prefetch("services", queryset=Service.objects.active().only("name"))
+        )
+    )
+    fragment = request.htmx and not request.htmx.history_restore_request
+    return render(
+        request,
+        "outsourcing/vendor_list.html#vendor-results" if fragment else "outsourcing/vendor_list.html",
+        {
+            # Redisplay only the filters in force, so a dropped junk value does not linger.
+            "form": VendorFilterForm(initial=filters, **choices),
+            "page": page,
+            "notes": notes,
+            "filters": filters,
+        },
+    )
 
-    return {
-        # Redisplay only the filters in force, so a dropped junk value does not linger.
-        "form": VendorFilterForm(initial=filters, **choices),
-        "page": page,
-        "notes": notes,
-        "filters": filters,
-    }
+
+def directory_choices() -> dict:
+    """The directory's filter choices. Finding the countries in use reads every vendor,
+    so they are kept until the catalog changes (outsourcing/catalog_version.py)."""
+
+    def build() -> dict:
+        return {
+            "services": list(Service.objects.active().only("slug", "name")),
+            "countries_used": Vendor.objects.active().delivery_countries_in_use(),
+            "languages": list(Language.objects.all()),
+            "certifications": list(Certification.objects.all()),
+        }
+
+    if settings.DEBUG:
+        return build()
+    return cache.get_or_set(f"directory-choices:{catalog_version()}", build, DIRECTORY_CHOICES_SECONDS)
 
 
 @require_safe

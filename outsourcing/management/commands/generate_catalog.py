@@ -13,7 +13,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
 from advisor.engine import Factor, ProcessType
-from outsourcing.caching import bump_catalog_version
+from outsourcing.catalog_version import bump_catalog_version
 from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
 
 BATCH = 1000

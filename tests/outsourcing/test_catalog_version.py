@@ -1,14 +1,19 @@
-"""Every way of writing the catalog reaches what a buyer sees at once: the directory
-and a new recommendation, whatever was cached before the write."""
+"""The catalog version: every way of writing the catalog reaches what a buyer sees at
+once (the directory, the questionnaire, a new recommendation), whatever was cached
+before the write; and the version itself never lives for ever."""
 
 import json
+import re
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from advisor.models import Recommendation
+from outsourcing import catalog_version
 from outsourcing.models import Service, Vendor
 from tests.factories import EXPERT_ANSWERS, ServiceFactory, VendorFactory
 
@@ -130,3 +135,64 @@ def test_vendors_loaded_from_a_fixture_show_at_once(client, research_vendors, tm
     call_command("loaddata", fixture, verbosity=0)
     assert "Tallinn Data" in directory(client)
     assert "Tallinn Data" in new_recommendation_vendors(client)
+
+
+def test_a_catalog_edit_renews_the_cached_question_fields(client, research_vendors):
+    client.get("/advisor/")
+    keyers = VendorFactory(name="Tallinn Data", slug="tallinn", delivery_countries=["EE"])
+    assert "Estonia" in client.get("/advisor/").text
+    keyers.delivery_countries = ["LV"]
+    keyers.save()
+    renewed = client.get("/advisor/").text
+    assert "Latvia" in renewed and "Estonia" not in renewed
+
+
+SUBMISSION_ID = re.compile(r'name="submission_id" value="([^"]+)"')
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_each_questionnaire_gets_its_own_token_and_submission_id(client, research_vendors):
+    first, second = client.get("/advisor/"), client.get("/advisor/")
+    for pattern in (SUBMISSION_ID, CSRF_TOKEN):
+        assert pattern.search(first.text)[1] != pattern.search(second.text)[1]
+
+
+def test_only_pages_with_a_form_set_a_csrf_cookie(client, research_vendors):
+    new_recommendation_vendors(client)
+    link = Recommendation.objects.get().get_absolute_url()
+    for url in ("/", "/vendors/", "/services/", link):
+        client.cookies.clear()
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "csrftoken" not in response.cookies, url
+    client.cookies.clear()
+    assert "csrftoken" in client.get("/advisor/").cookies
+
+
+def test_the_version_is_made_once_and_replaced_by_a_bump(db):
+    version = catalog_version.catalog_version()
+    assert catalog_version.catalog_version() == version
+    catalog_version.bump_catalog_version()
+    assert catalog_version.catalog_version() != version
+
+
+def test_a_lost_version_is_made_anew_and_the_pages_follow(client, research_vendors):
+    assert "Krakow Insight" in directory(client)
+    # A write no signal sees, then the version's lifetime runs out.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE outsourcing_vendor SET is_active = %s WHERE slug = %s",
+            [False, "krakow-insight"],
+        )
+    cache.delete(catalog_version.KEY)
+    assert "Krakow Insight" not in directory(client)
+    assert new_recommendation_vendors(client) == ["Lisbon Analytics"]
+
+
+def test_a_write_bumps_again_when_it_commits(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        Vendor.objects.filter(pk=0).update(is_active=False)
+        version = catalog_version.catalog_version()
+    assert callbacks == [catalog_version.bump_catalog_version]
+    callbacks[0]()
+    assert catalog_version.catalog_version() != version
