@@ -42,8 +42,7 @@ def service_candidates() -> list[ServiceCandidate]:
     return kept_in_process(
         "service-candidates",
         lambda version: [
-            ServiceCandidate(*row)
-            for row in cached("service-candidates", service_rows, version)
+            ServiceCandidate(*row) for row in cached("service-candidates", service_rows, version)
         ],
     )
 

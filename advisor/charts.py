@@ -31,12 +31,26 @@ class ChartLayout:
 
 
 WIDE = ChartLayout(
-    width=640, label_width=190, row_height=30, label_y=19, bar_y=6, value_y=19, bar_height=18,
-    axis_below=16, legend_below=24,
+    width=640,
+    label_width=190,
+    row_height=30,
+    label_y=19,
+    bar_y=6,
+    value_y=19,
+    bar_height=18,
+    axis_below=16,
+    legend_below=24,
 )
 NARROW = ChartLayout(
-    width=340, label_width=0, row_height=44, label_y=14, bar_y=20, value_y=33, bar_height=16,
-    axis_below=0, legend_below=18,
+    width=340,
+    label_width=0,
+    row_height=44,
+    label_y=14,
+    bar_y=20,
+    value_y=33,
+    bar_height=16,
+    axis_below=0,
+    legend_below=18,
 )
 
 

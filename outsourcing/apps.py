@@ -15,5 +15,8 @@ class OutsourcingConfig(AppConfig):
             post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-{model}")
             post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-{model}")
         for field in ("services", "languages", "certifications"):
-            through = getattr(Vendor, field).through
-            m2m_changed.connect(catalog_m2m_changed, sender=through, dispatch_uid=f"catalog-{field}")
+            m2m_changed.connect(
+                catalog_m2m_changed,
+                sender=getattr(Vendor, field).through,
+                dispatch_uid=f"catalog-{field}",
+            )

@@ -118,10 +118,12 @@ def vendor_list(request: HtmxHttpRequest):
             Prefetch("services", queryset=Service.objects.active().only("name"))
         )
     )
-    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "outsourcing/vendor_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#vendor-results"
     return render(
         request,
-        "outsourcing/vendor_list.html#vendor-results" if fragment else "outsourcing/vendor_list.html",
+        template,
         {
             # Redisplay only the filters in force, so a dropped junk value does not linger.
             "form": VendorFilterForm(initial=filters, **choices),
@@ -146,7 +148,8 @@ def directory_choices() -> dict:
 
     if settings.DEBUG:
         return build()
-    return cache.get_or_set(f"directory-choices:{catalog_version()}", build, DIRECTORY_CHOICES_SECONDS)
+    key = f"directory-choices:{catalog_version()}"
+    return cache.get_or_set(key, build, DIRECTORY_CHOICES_SECONDS)
 
 
 @require_safe

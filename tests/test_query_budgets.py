@@ -15,9 +15,8 @@ from django.db import connection
 from django.template import base as template_base
 from django.test.utils import CaptureQueriesContext
 
-from advisor import services
+from advisor import catalog_inputs, services
 from advisor.engine import Factor
-from advisor import catalog_inputs
 from outsourcing.models import Service, Vendor
 from outsourcing.views import directory_choices
 

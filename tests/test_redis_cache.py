@@ -10,9 +10,7 @@ from outsourcing import catalog_version
 from tests.factories import LanguageFactory, VendorFactory
 
 
-def test_an_edit_in_one_process_reaches_another_sharing_the_redis(
-    client, db, redis_cache_settings
-):
+def test_an_edit_in_one_process_reaches_another_sharing_the_redis(client, db, redis_cache_settings):
     VendorFactory(languages=[LanguageFactory(code="de", name="German")])
     with override_settings(CACHES=redis_cache_settings):
         try:

@@ -308,9 +308,10 @@ def delete_elsewhere(recommendation) -> None:
 def test_a_deleted_recommendation_stops_answering_at_once(client, recommendation):
     url = recommendation.get_absolute_url()
     etag = client.get(url)["ETag"]
-    assert "answers of a saved recommendation" in client.get(
-        QUESTIONNAIRE, {"from": recommendation.token}
-    ).text
+    assert (
+        "answers of a saved recommendation"
+        in client.get(QUESTIONNAIRE, {"from": recommendation.token}).text
+    )
     delete_elsewhere(recommendation)
     assert client.get(url).status_code == 404
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
