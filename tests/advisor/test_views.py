@@ -359,3 +359,14 @@ def test_under_debug_a_changed_value_shows_at_once(client, recommendation, setti
         cursor.execute("UPDATE outsourcing_language SET name = 'Englisch' WHERE code = 'en'")
     assert "Krakow Insight" not in client.get(url).text
     assert "Englisch" in client.get(QUESTIONNAIRE).text
+
+
+def test_capability_pages_are_private_and_send_no_referrer(client, recommendation):
+    for url in (
+        recommendation.get_absolute_url(),
+        f"{QUESTIONNAIRE}?from={recommendation.token}",
+    ):
+        response = client.get(url)
+        assert response["Referrer-Policy"] == "no-referrer", url
+        assert response["Cache-Control"].startswith("private"), url
+    assert client.get(QUESTIONNAIRE)["Referrer-Policy"] == "same-origin"

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from outsourcing.models import Vendor
@@ -264,3 +265,21 @@ def test_directory_cards_list_only_active_services(client, directory):
     content = client.get(reverse("outsourcing:vendor_list")).content.decode()
     assert "Data entry" in content
     assert "Telex keying" not in content
+
+
+def test_only_pages_filtered_from_the_lists_are_kept(client, directory, monkeypatch):
+    """So no query string, however random, adds a page to the cache."""
+    kept = []
+    set_in_cache = cache.set
+
+    def spy(key, *args, **kwargs):
+        kept.append(key)
+        set_in_cache(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    for query in ("?q=x1", "?q=x2", "?rate_min=7", "?country=ZZ", "?page=abc", "?page=99"):
+        assert client.get(f"/vendors/{query}").status_code == 200
+    assert kept == []
+    for query in ("?country=PH", "?country=PH&junk=1", "?junk=2&country=PH&q="):
+        assert "Manila Keyers" in client.get(f"/vendors/{query}").text
+    assert len(kept) == 1
