@@ -1,5 +1,5 @@
-"""Every kind of page carries the strict policy: scripts only from this origin or with
-the response's nonce, nothing inline or evaluated, no plugins, no <base>, no framing."""
+"""Every kind of page carries the strict policy: scripts only from this origin, nothing
+inline or evaluated, no plugins, no <base>, no framing."""
 
 import re
 import uuid
