@@ -119,15 +119,12 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     if wait:
         response["Retry-After"] = str(wait)
     if "from" in request.GET:
-        capability_page(response)
+        # The URL holds a link's token: no shared cache keeps the page, and what it
+        # loads is sent the origin alone. Not no-referrer: a form posted under it
+        # carries `Origin: null`, which Django's CSRF check refuses.
+        response["Cache-Control"] = "private"
+        response["Referrer-Policy"] = "strict-origin"
     return response
-
-
-def capability_page(response: HttpResponse) -> None:
-    """A page whose URL holds a recommendation's token: kept out of shared caches, and
-    its URL out of the Referer of everything it loads or links to."""
-    response["Cache-Control"] = "private"
-    response["Referrer-Policy"] = "no-referrer"
 
 
 # The preview changes nothing (it saves no answer and spends nothing of the buyer's),
@@ -171,8 +168,9 @@ def recommendation_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     elif not Recommendation.objects.filter(token=token).exists():
         raise Http404("No such recommendation.")
     response = HttpResponse(content)
-    capability_page(response)
     response["X-Robots-Tag"] = "noindex"
+    # The URL is the link: no Referer carries it to what the page loads.
+    response["Referrer-Policy"] = "no-referrer"
     # The browser may reuse it for an hour, then revalidates with the ETag.
     response["Cache-Control"] = f"private, max-age={RECOMMENDATION_BROWSER_SECONDS}"
     return response
