@@ -43,12 +43,13 @@ class RecommendationAdmin(IdCheckingModelAdmin):
         "engine_version",
         "answers",
         "preferences",
+        "preference_names",
         "parameters",
         "result",
         "services",
         "vendors",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
     def has_add_permission(self, request):
         return False

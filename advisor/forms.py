@@ -5,7 +5,10 @@ The form translates what the browser sent into the engine's input; the engine's
 refuse the same things with the same words.
 """
 
+from typing import Any, cast
+
 from django import forms
+from django.http import QueryDict
 from django.utils.choices import BaseChoiceIterator
 
 from advisor.engine import Factor
@@ -57,10 +60,18 @@ def factor_field(factor: Factor) -> forms.CharField:
     )
 
 
-# The nine questions, declared once (a base class puts them first, in factor order).
-FactorQuestions = type(
-    "FactorQuestions", (forms.Form,), {factor.value: factor_field(factor) for factor in Factor}
-)
+class FactorQuestions(forms.Form):
+    """The nine questions, first and in factor order (tests/advisor hold them to Factor)."""
+
+    task_complexity = factor_field(Factor.TASK_COMPLEXITY)
+    skill_scarcity = factor_field(Factor.SKILL_SCARCITY)
+    decision_authority = factor_field(Factor.DECISION_AUTHORITY)
+    process_definition = factor_field(Factor.PROCESS_DEFINITION)
+    core_proximity = factor_field(Factor.CORE_PROXIMITY)
+    customization = factor_field(Factor.CUSTOMIZATION)
+    driving_force = factor_field(Factor.DRIVING_FORCE)
+    technology = factor_field(Factor.TECHNOLOGY)
+    customer_contact = factor_field(Factor.CUSTOMER_CONTACT)
 
 
 class QuestionnaireForm(FactorQuestions):
@@ -95,7 +106,9 @@ class QuestionnaireForm(FactorQuestions):
         their `SharedChoices` of (code, name) pairs, made once per catalog."""
         super().__init__(*args, **kwargs)
         for name, choices in (preference_choices or {}).items():
-            self.fields[name].choices = choices
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # the three preference lists
+            field.choices = choices
 
     @property
     def factor_fields(self):
@@ -108,8 +121,8 @@ class QuestionnaireForm(FactorQuestions):
             for name in ("countries", "languages", "certifications", "budget", "needs_24_7")
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
         self._refuse_tampering()
         raw = {factor.value: cleaned.get(factor.value) for factor in Factor}
         try:
@@ -130,12 +143,13 @@ class QuestionnaireForm(FactorQuestions):
                 code="unknown_field",
                 params={"names": names},
             )
+        data = cast(QueryDict, self.data)  # a bound form's data is the request's
         single = [
             name
             for name in self.fields
             if not isinstance(self.fields[name], forms.MultipleChoiceField)
         ]
-        if repeated := [name for name in single if len(self.data.getlist(name)) > 1]:
+        if repeated := [name for name in single if len(data.getlist(name)) > 1]:
             raise forms.ValidationError(
                 "The form arrived with more than one answer to the same question (%(names)s), "
                 "so nothing was saved. Please choose one answer each.",
@@ -144,14 +158,14 @@ class QuestionnaireForm(FactorQuestions):
             )
 
     @property
-    def error_summary(self) -> list[tuple[str, str, str]]:
+    def error_summary(self) -> list[tuple[str, str, object]]:
         """(anchor, short label, first message) for each field in error, in form order,
         so the summary at the top can link to each question."""
         factor_keys = {factor.value for factor in Factor}
         return [
             (
                 f"div_id_{name}",
-                Factor(name).label if name in factor_keys else self.fields[name].label,
+                Factor(name).label if name in factor_keys else str(self.fields[name].label),
                 errors[0],
             )
             for name, errors in self.errors.items()

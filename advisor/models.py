@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from advisor.engine import Factor, Verdict
 from advisor.engine.parameters import DEFAULT_PARAMETERS, Parameters
+from outsourcing.catalog_version import CatalogQuerySet
 
 # 18 random bytes: 144 bits, 24 URL-safe characters.
 TOKEN_BYTES = 18
@@ -75,6 +76,9 @@ class ScoringSettings(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Cached with the catalog: bulk writes bump its version too.
+    objects = CatalogQuerySet.as_manager()
+
     class Meta:
         verbose_name = "scoring settings"
         verbose_name_plural = "scoring settings"
@@ -121,6 +125,11 @@ class Recommendation(models.Model):
     )
     answers = models.JSONField()
     preferences = models.JSONField(default=dict)
+    preference_names = models.JSONField(
+        default=dict,
+        help_text="The names of the preferred countries, languages and certifications "
+        "as they were when saved, by code.",
+    )
     engine_version = models.CharField(max_length=20)
     parameters = models.JSONField()
     result = models.JSONField()

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django_countries import countries
 
+from advisor import catalog_inputs
 from advisor.engine import Factor
 from advisor.engine.matching import (
     Preferences,
@@ -20,7 +22,6 @@ from advisor.engine.parameters import Parameters
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
 from advisor.models import Recommendation
-from outsourcing import caching
 
 SERVICE_MATCHES = 5
 VENDOR_MATCHES = 5
@@ -33,6 +34,7 @@ class Advice:
 
     answers: dict[Factor, int]
     preferences: dict
+    preference_names: dict[str, dict[str, str]]
     parameters: Parameters
     result: Result
     services: tuple[ServiceMatch, ...]
@@ -46,6 +48,7 @@ class Advice:
         return {
             "answers": {factor.value: answer for factor, answer in self.answers.items()},
             "preferences": self.preferences,
+            "preference_names": self.preference_names,
             "engine_version": self.result.engine_version,
             "parameters": self.parameters.to_dict(),
             "result": self.result.to_dict(),
@@ -63,14 +66,15 @@ def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
         name: list(dict.fromkeys(value)) if name in MULTIPLE_PREFERENCES else value
         for name, value in preferences.items()
     }
-    # Catalog data comes from the cache, rebuilt after every catalog edit (caching.py).
-    parameters = caching.scoring_parameters()
+    parameters = catalog_inputs.scoring_parameters()
     result = score(answers, parameters)
-    services = match_services(answers, result, caching.service_candidates(), limit=SERVICE_MATCHES)
-    names = caching.code_names()
+    services = match_services(
+        answers, result, catalog_inputs.service_candidates(), limit=SERVICE_MATCHES
+    )
+    names = catalog_inputs.code_names()
     vendors = match_vendors(
         services,
-        caching.vendor_pool(),
+        catalog_inputs.vendor_pool(),
         Preferences(
             countries=frozenset(preferences.get("countries", ())),
             languages=frozenset(preferences.get("languages", ())),
@@ -80,11 +84,22 @@ def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
         ),
         limit=VENDOR_MATCHES,
         # Only the countries vendors deliver from can appear in a breakdown.
-        country_names=caching.country_names(),
+        country_names=names["countries"],
         language_names=names["languages"],
         certification_names=names["certifications"],
     )
-    return Advice(answers, preferences, parameters, result, services, vendors)
+    # The brief shows these names as they are now, whatever is renamed later.
+    preference_names = {
+        "countries": {code: countries.name(code) for code in preferences.get("countries", ())},
+        "languages": {
+            code: names["languages"].get(code, code) for code in preferences.get("languages", ())
+        },
+        "certifications": {
+            code: names["certifications"].get(code, code)
+            for code in preferences.get("certifications", ())
+        },
+    }
+    return Advice(answers, preferences, preference_names, parameters, result, services, vendors)
 
 
 def submission_key(submission_id: UUID, answers: dict[Factor, int], preferences: dict) -> str:

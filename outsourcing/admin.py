@@ -34,7 +34,7 @@ class IdsField(forms.ModelMultipleChoiceField):
     a query: Django's own field lets an id past 2**63 through to the database, where it
     raises an error instead of a message."""
 
-    def _check_values(self, value):
+    def clean(self, value):
         for pk in value if isinstance(value, list | tuple) else ():
             if not is_id(pk):
                 raise ValidationError(
@@ -42,7 +42,7 @@ class IdsField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 # The id field of each row of a list-editable changelist (its formset's prefix is "form").
@@ -86,7 +86,7 @@ class DeliveryCountryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ActivationActions:
+class ActivatableAdmin(IdCheckingModelAdmin):
     """Bulk actions for models with an `is_active` flag that hides rows from buyers."""
 
     actions = ["activate", "deactivate"]
@@ -120,7 +120,7 @@ class ServiceCategoryAdmin(IdCheckingModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(ActivationActions, IdCheckingModelAdmin):
+class ServiceAdmin(ActivatableAdmin):
     list_display = ["name", "category", "process_type", "is_active", "vendor_count"]
     list_filter = ["process_type", "category", "is_active"]
     list_select_related = ["category"]
@@ -153,7 +153,7 @@ class ServiceAdmin(ActivationActions, IdCheckingModelAdmin):
 
 
 @admin.register(Vendor)
-class VendorAdmin(ActivationActions, IdCheckingModelAdmin):
+class VendorAdmin(ActivatableAdmin):
     list_display = [
         "name",
         "headquarters",
@@ -179,7 +179,7 @@ class VendorAdmin(ActivationActions, IdCheckingModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["services"]
     filter_horizontal = ["languages", "certifications"]
-    actions = [*ActivationActions.actions, "mark_verified"]
+    actions = ["activate", "deactivate", "mark_verified"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "pitch", "description", "website", "founded_year"]}),
@@ -214,7 +214,7 @@ class VendorAdmin(ActivationActions, IdCheckingModelAdmin):
 
     @admin.display(description="rate (USD/h)", ordering="hourly_rate_min")
     def rate_range(self, vendor):
-        return f"${vendor.hourly_rate_min}–{vendor.hourly_rate_max}"
+        return vendor.rate_range
 
     @admin.action(description="Mark the selected vendors as verified")
     def mark_verified(self, request, queryset):

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django_countries import countries
 
 from advisor.engine import ProcessType
 from outsourcing.models import PROCESS_TYPE_CHOICES, Vendor
@@ -16,8 +15,8 @@ UNKNOWN_CHOICE = {"invalid_choice": "“%(value)s” is not one of the listed op
 class VendorFilterForm(forms.Form):
     """Filters arrive in the query string; a junk value drops that filter, not the page.
 
-    The choices are passed in by the view so that every query runs there, not while
-    the template renders the form.
+    The choices, (value, label) pairs, are passed in by the view so that every query
+    runs there, not while the template renders the form.
     """
 
     q = forms.CharField(
@@ -49,20 +48,18 @@ class VendorFilterForm(forms.Form):
     )
     round_the_clock = forms.BooleanField(label="24/7 coverage only", required=False)
 
-    def __init__(
-        self, *args, services=(), countries_used=(), languages=(), certifications=(), **kwargs
-    ):
+    def __init__(self, *args, services=(), countries=(), languages=(), certifications=(), **kwargs):
         super().__init__(*args, **kwargs)
         options = {
-            "service": [(s.slug, s.name) for s in services],
-            "country": [(c, countries.name(c)) for c in countries_used],
-            "language": [(lang.code, lang.name) for lang in languages],
-            "certification": [(c.code, c.name) for c in certifications],
+            "service": services,
+            "country": countries,
+            "language": languages,
+            "certification": certifications,
         }
         for name, choices in options.items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # declared so above
-            field.choices = ANY + choices
+            field.choices = ANY + list(choices)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -93,6 +90,8 @@ class VendorFilterForm(forms.Form):
 
     def filter(self, vendors):
         filters = self.valid_filters()
+        # Filters across a many-to-many join can match a vendor more than once.
+        joined = {"service", "process_type", "language", "certification"} & filters.keys()
         if q := filters.get("q"):
             vendors = vendors.filter(Q(name__icontains=q) | Q(pitch__icontains=q))
         if slug := filters.get("service"):
@@ -113,4 +112,4 @@ class VendorFilterForm(forms.Form):
             vendors = vendors.filter(hourly_rate_min__lte=rate_max)
         if filters.get("round_the_clock"):
             vendors = vendors.filter(coverage=Vendor.Coverage.ROUND_THE_CLOCK)
-        return vendors.distinct()
+        return vendors.distinct() if joined else vendors

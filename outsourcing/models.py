@@ -12,6 +12,7 @@ from django_countries.fields import CountryField, MultipleCountriesDescriptor
 
 from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType
 from advisor.engine.matching import ServiceCandidate, VendorCandidate
+from outsourcing.catalog_version import CatalogQuerySet
 
 PROCESS_TYPE_CHOICES = [(kind.value, kind.label) for kind in ProcessType]
 
@@ -44,6 +45,8 @@ class ServiceCategory(models.Model):
         default=0, help_text="Categories are listed in ascending order of this number."
     )
 
+    objects = CatalogQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name_plural = "service categories"
@@ -52,7 +55,7 @@ class ServiceCategory(models.Model):
         return self.name
 
 
-class ServiceQuerySet(models.QuerySet["Service"]):
+class ServiceQuerySet(CatalogQuerySet["Service"]):
     def active(self) -> Self:
         return self.filter(is_active=True)
 
@@ -109,6 +112,10 @@ class Service(models.Model):
         return {factor: getattr(self, factor.value) for factor in Factor}
 
     @property
+    def process_kind(self) -> ProcessType:
+        return ProcessType(self.process_type)
+
+    @property
     def typical_task_list(self) -> list[str]:
         return [line.strip() for line in self.typical_tasks.splitlines() if line.strip()]
 
@@ -116,6 +123,8 @@ class Service(models.Model):
 class Language(models.Model):
     code = models.SlugField(max_length=12, unique=True, help_text="An ISO 639 code, e.g. en.")
     name = models.CharField(max_length=60, unique=True)
+
+    objects = CatalogQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -129,6 +138,8 @@ class Certification(models.Model):
     name = models.CharField(max_length=60, unique=True)
     description = models.CharField(max_length=240, blank=True)
 
+    objects = CatalogQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -136,7 +147,7 @@ class Certification(models.Model):
         return self.name
 
 
-class VendorQuerySet(models.QuerySet["Vendor"]):
+class VendorQuerySet(CatalogQuerySet["Vendor"]):
     def active(self) -> Self:
         return self.filter(is_active=True)
 
@@ -317,6 +328,10 @@ class Vendor(models.Model):
         # django-stubs types a CountryField as the CharField it subclasses.
         countries = cast(MultipleCountriesDescriptor, self.delivery_countries)
         return ", ".join(country.name for country in countries)
+
+    @property
+    def rate_range(self) -> str:
+        return f"${self.hourly_rate_min}–{self.hourly_rate_max}/h"
 
     @property
     def is_24_7(self) -> bool:

@@ -88,7 +88,6 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -128,8 +127,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            # Django's own backend, keeping its redis-py client (see the module).
-            "BACKEND": "outsourcing.redis_cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
@@ -163,11 +161,12 @@ STORAGES = {
 # Source maps are for developer tools only: not worth compressing at deploy time.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
-# Strict policy: scripts only from this origin or carrying the per-response nonce;
-# nothing inline, nothing evaluated, nothing from another origin.
+# Strict policy: scripts only from this origin; nothing inline, nothing evaluated,
+# nothing from another origin. No page has an inline script, so none needs a nonce,
+# and a page carries nothing that differs between responses but its CSRF token.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
@@ -215,6 +214,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Where the app is served, for links printed outside a request (the recommend command).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# How long the catalog version lives (outsourcing/catalog_version.py): every catalog
+# write replaces it at once; this bounds how long a write that bypasses the ORM
+# (raw SQL) stays unseen.
+CATALOG_VERSION_SECONDS = 5 * 60
+
 # The directory's page size; the filters are in outsourcing/forms.py.
 VENDORS_PER_PAGE = 12
 
@@ -227,11 +231,6 @@ ADVISOR_RATE_LIMIT_RATES = {
     "preview": os.environ.get("ADVISOR_PREVIEW_RATE", "120/m"),
     "pdf": os.environ.get("ADVISOR_PDF_RATE", "10/m"),
 }
-# A live preview or a new recommendation may use the catalog version its process read
-# up to this many seconds ago, saving a cache round trip; an edit (of the scoring
-# settings, a vendor) reaches them within that time. Catalog pages always read it.
-# 0: read it every time.
-ADVISOR_CATALOG_LAG_SECONDS = 1.0
 # Proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
 ADVISOR_TRUSTED_PROXIES = int(os.environ.get("ADVISOR_TRUSTED_PROXIES", "0"))
 

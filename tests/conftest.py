@@ -9,8 +9,8 @@ from tests.factories import catalog_editor
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached catalog data and pages belong to
-    the database contents of the test that made them (outsourcing/caching.py)."""
+    """Each test starts with an empty cache: cached catalog data and fragments belong
+    to the database contents of the test that made them."""
     cache.clear()
     yield
     cache.clear()
@@ -29,7 +29,7 @@ def htmx_headers():
 
 @pytest.fixture
 def redis_cache_settings():
-    """CACHES for the app's Redis backend on a test database of the local Redis, with a
+    """CACHES for Django's Redis backend on a test database of the local Redis, with a
     key prefix of its own. CI must have Redis; elsewhere the test is skipped."""
     redis = pytest.importorskip("redis")
     location = "redis://127.0.0.1:6379/10"
@@ -41,7 +41,7 @@ def redis_cache_settings():
         pytest.skip("no Redis on 127.0.0.1:6379")
     return {
         "default": {
-            "BACKEND": "outsourcing.redis_cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"test-{uuid.uuid4()}",
         }

@@ -29,6 +29,3 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Abuse limits stay on, set high enough that no ordinary test meets them; the tests in
 # tests/test_rate_limits.py lower them where they need to.
 ADVISOR_RATE_LIMIT_RATES = {"submit": "100000/m", "preview": "100000/m", "pdf": "100000/m"}
-
-# Every preview and submit reads the catalog version, so a test sees its edits at once.
-ADVISOR_CATALOG_LAG_SECONDS = 0

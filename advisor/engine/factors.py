@@ -18,6 +18,16 @@ class ProcessType(StrEnum):
     def label(self) -> str:
         return self.value.upper()
 
+    @property
+    def long_label(self) -> str:
+        return _PROCESS_TYPE_NAMES[self]
+
+
+_PROCESS_TYPE_NAMES = {
+    ProcessType.BPO: "Business process outsourcing",
+    ProcessType.KPO: "Knowledge process outsourcing",
+}
+
 
 class Verdict(StrEnum):
     BPO = "bpo"
@@ -27,6 +37,12 @@ class Verdict(StrEnum):
     @property
     def label(self) -> str:
         return "Hybrid" if self is Verdict.HYBRID else self.value.upper()
+
+    @property
+    def long_label(self) -> str:
+        if self is Verdict.HYBRID:
+            return "A mix of BPO and KPO"
+        return ProcessType(self.value).long_label
 
 
 class Lean(StrEnum):

@@ -44,6 +44,18 @@ def test_enum_values_and_labels():
     assert [lean.value for lean in Lean] == ["bpo", "kpo", "neutral"]
 
 
+def test_long_labels_name_each_kind_in_full():
+    assert [kind.long_label for kind in ProcessType] == [
+        "Business process outsourcing",
+        "Knowledge process outsourcing",
+    ]
+    assert [verdict.long_label for verdict in Verdict] == [
+        "Business process outsourcing",
+        "Knowledge process outsourcing",
+        "A mix of BPO and KPO",
+    ]
+
+
 def test_only_customer_contact_leans_bpo():
     leaning_bpo = [factor for factor in Factor if factor.leans is ProcessType.BPO]
     assert leaning_bpo == [Factor.CUSTOMER_CONTACT]

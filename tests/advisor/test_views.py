@@ -1,13 +1,16 @@
 import re
 import uuid
+from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 
 from advisor.engine.questions import FACTOR_TEXTS
 from advisor.models import Recommendation, ScoringSettings
 from advisor.views import questionnaire_form
+from outsourcing.models import Language
 from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS
 
 QUESTIONNAIRE = "/advisor/"
@@ -313,7 +316,83 @@ def main_content(page):
 
 def test_questionnaire_forms_share_their_choices_rather_than_copy_them(catalog):
     first, second = questionnaire_form(), questionnaire_form(QueryDict("countries=XX"))
-    for name in ("task_complexity", "countries", "languages", "certifications"):
-        assert first.fields[name].widget.choices is second.fields[name].widget.choices
+    task = "task_complexity"
+    assert first.fields[task].widget.choices is second.fields[task].widget.choices
+    for name in ("countries", "languages", "certifications"):
+        assert first.fields[name].widget.choices is first.fields[name].choices
     assert ("PH", "Philippines") in first.fields["countries"].choices
     assert not second.is_valid() and "countries" in second.errors
+
+
+def delete_elsewhere(recommendation) -> None:
+    """Delete the row as another process would: this process's caches hear nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM advisor_recommendation WHERE id = %s", [recommendation.pk])
+
+
+def test_a_deleted_recommendation_stops_answering_at_once(client, recommendation):
+    url = recommendation.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    assert (
+        "answers of a saved recommendation"
+        in client.get(QUESTIONNAIRE, {"from": recommendation.token}).text
+    )
+    delete_elsewhere(recommendation)
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
+    assert client.get(f"{url}pdf/").status_code == 404
+    copy = client.get(QUESTIONNAIRE, {"from": recommendation.token})
+    assert "answers of a saved recommendation" not in copy.text
+    assert not copy.context["form"].initial.get("task_complexity")
+
+
+def test_a_link_that_never_existed_is_never_not_modified(client, catalog):
+    response = client.get("/r/AAAAAAAAAAAAAAAAAAAAAAAA/", headers={"If-None-Match": "*"})
+    assert response.status_code == 404
+
+
+def test_a_plain_text_preview_does_not_change_what_others_see(client, catalog):
+    body = urlencode(EXPERT_ANSWERS)
+    form = "application/x-www-form-urlencoded"
+    client.post(PREVIEW, body, content_type="text/plain")
+    response = client.post(PREVIEW, body, content_type=form)
+    assert "3 of 9" in response.text
+    assert "KPO score 100" in response.text
+
+
+def test_an_old_link_keeps_the_preference_names_it_was_saved_with(client, catalog):
+    submit(client, EXPERT_ANSWERS, languages=["en"])
+    recommendation = Recommendation.objects.get()
+    Language.objects.filter(code="en").update(name="Englisch")
+    Language.objects.get(code="en").save()
+    page = client.get(recommendation.get_absolute_url()).text
+    assert "<td>English</td>" in page
+    assert "Englisch" not in page
+
+
+def test_under_debug_a_changed_value_shows_at_once(client, recommendation, settings):
+    settings.DEBUG = True
+    url = recommendation.get_absolute_url()
+    assert "Krakow Insight" in client.get(url).text
+    assert "Market research" in client.get(QUESTIONNAIRE).text
+    # Changes no write path announces, as a template edit is not announced either.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE advisor_recommendation SET vendors = %s WHERE id = %s",
+            ["[]", recommendation.pk],
+        )
+        cursor.execute("UPDATE outsourcing_language SET name = 'Englisch' WHERE code = 'en'")
+    assert "Krakow Insight" not in client.get(url).text
+    assert "Englisch" in client.get(QUESTIONNAIRE).text
+
+
+def test_pages_behind_a_link_are_private_and_never_send_its_token_on(client, recommendation):
+    page = client.get(recommendation.get_absolute_url())
+    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Cache-Control"].startswith("private")
+    # A copy's form posts, and a post under no-referrer carries `Origin: null`, which
+    # the CSRF check refuses: the origin alone is sent instead.
+    copy = client.get(QUESTIONNAIRE, {"from": recommendation.token})
+    assert copy["Referrer-Policy"] == "strict-origin"
+    assert copy["Cache-Control"] == "private"
+    assert client.get(QUESTIONNAIRE)["Referrer-Policy"] == "same-origin"

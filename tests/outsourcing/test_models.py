@@ -91,4 +91,5 @@ def test_vendor_coverage_and_countries():
     )
     assert vendor.is_24_7
     assert vendor.delivery_country_names == "India, Philippines"
+    assert vendor.rate_range == "$10–20/h"
     assert str(vendor) == vendor.name

@@ -13,7 +13,6 @@ from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
 from advisor.engine import Factor, ProcessType
-from outsourcing.caching import bump_catalog_version
 from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
 
 BATCH = 1000
@@ -43,8 +42,8 @@ class Command(BaseCommand):
             pool = list(Service.objects.active().values_list("pk", flat=True))
             if vendors and not pool:
                 raise CommandError("There are no active services to offer: add --services.")
+            # The bulk inserts bump the catalog version as this transaction commits.
             self._vendors(rng, vendors, pool)
-        bump_catalog_version()  # bulk inserts send no signals
         self.stdout.write(f"Added {len(made_services)} services and {vendors} vendors.")
 
     def _services(self, rng: random.Random, count: int) -> list[Service]:
