@@ -29,3 +29,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Abuse limits stay on, set high enough that no ordinary test meets them; the tests in
 # tests/test_rate_limits.py lower them where they need to.
 ADVISOR_RATE_LIMIT_RATES = {"submit": "100000/m", "preview": "100000/m", "pdf": "100000/m"}
+
+# One process: local memory is fastest, and `cache.clear()` between tests is cheap.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

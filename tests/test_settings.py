@@ -71,3 +71,22 @@ def test_only_postgresql_gets_its_binding_options():
     result = run_python(code, DATABASE_URL="mysql://app@db-host:3306/outsourcing")
     assert result.returncode == 0, result.stderr
     assert "server_side_binding" not in result.stdout
+
+
+def test_workers_without_redis_share_one_catalog_version(tmp_path):
+    """`make serve` starts several workers with no REDIS_URL: an edit bumped in one of
+    them must reach the others at once, so they share a cache on disk."""
+    bump = (
+        "import django; django.setup()\n"
+        "from outsourcing.catalog_version import bump_catalog_version, catalog_version\n"
+        "bump_catalog_version(); print(catalog_version())"
+    )
+    read = (
+        "import django; django.setup()\n"
+        "from outsourcing.catalog_version import catalog_version; print(catalog_version())"
+    )
+    bumped = run_python(bump, DJANGO_CACHE_DIR=str(tmp_path))
+    seen = run_python(read, DJANGO_CACHE_DIR=str(tmp_path))
+    assert bumped.returncode == seen.returncode == 0, bumped.stderr + seen.stderr
+    assert seen.stdout == bumped.stdout
+    assert len(bumped.stdout.strip()) == 32

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("advisor", "0002_default_scoring_settings"),
+        ("advisor", "0003_recommendation_preference_names"),
     ]
 
     operations = [
