@@ -143,6 +143,7 @@ def vendor_list(request: HtmxHttpRequest):
         fallback = 1 if not page_number.isdigit() or int(page_number) < 1 else paginator.num_pages
         notes.append(f"There is no page {page_number[:20]}; showing page {fallback}.")
         page = paginator.page(fallback)
+    page.object_list = list(page.object_list)  # queried here, not while rendering
     response = render(
         request,
         "outsourcing/vendor_list.html#vendor-results"
