@@ -57,7 +57,7 @@ def client_address(request: HttpRequest) -> str | None:
     if proxies:
         forwarded = [
             part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            for part in request.headers.get("x-forwarded-for", "").split(",")
             if part.strip()
         ]
         if len(forwarded) >= proxies and (address := valid_ip(forwarded[-proxies])):
