@@ -3,15 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from advisor.engine import ProcessType
 from outsourcing.models import PROCESS_TYPE_CHOICES, Service, Vendor
@@ -120,13 +112,16 @@ class VendorFilterForm(forms.Form):
         }
 
     def filter(self, vendors):
-        """The vendors that pass every valid filter, each once: the joins below match
-        one row per vendor (a slug or code is unique), the rest are subqueries."""
+        """The vendors that pass every valid filter, each once: the certification join
+        matches one row per vendor (a code is unique), the rest are subqueries."""
         filters = self.valid_filters()
         if q := filters.get("q"):
             vendors = vendors.search(q)
         if slug := filters.get("service"):
-            vendors = vendors.filter(services__slug=slug, services__is_active=True)
+            offering = Vendor.services.through.objects.filter(
+                service__slug=slug, service__is_active=True
+            )
+            vendors = vendors.filter(pk__in=offering.values("vendor_id"))
         if process_type := filters.get("process_type"):
             offering = Vendor.services.through.objects.filter(
                 service__process_type=ProcessType(process_type), service__is_active=True
@@ -155,16 +150,13 @@ class VendorFilterForm(forms.Form):
             return vendors.order_by("hourly_rate_min", "hourly_rate_max", "name", "pk")
         if filters.get("sort") == "fit":
             category = Service.objects.filter(slug=filters["service"]).values("category_id")
-            # COUNT as a plain function, not an aggregate: one row, no GROUP BY.
-            related = Vendor.services.through.objects.filter(
-                vendor_id=OuterRef("pk"),
-                service__is_active=True,
-                service__category_id__in=category,
-            ).values(count=Func("pk", function="COUNT", output_field=IntegerField()))
             return vendors.annotate(
                 checked=ExpressionWrapper(
                     Q(is_verified=True, is_sample=False), output_field=BooleanField()
                 ),
-                related=Subquery(related),
+                related=Count(
+                    "services",
+                    filter=Q(services__is_active=True, services__category_id__in=category),
+                ),
             ).order_by("-checked", "-related", "name", "pk")
         return vendors.order_by("name", "pk")
