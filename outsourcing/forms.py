@@ -3,10 +3,10 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from advisor.engine import ProcessType
-from outsourcing.models import PROCESS_TYPE_CHOICES, Vendor
+from outsourcing.models import PROCESS_TYPE_CHOICES, Service, Vendor
 
 ANY = [("", "Any")]
 UNKNOWN_CHOICE = {"invalid_choice": "“%(value)s” is not one of the listed options."}
@@ -24,7 +24,14 @@ class VendorFilterForm(forms.Form):
         required=False,
         max_length=100,
         strip=True,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or keyword"}),
+        help_text="Vendor names and descriptions, and the services they offer.",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. website, payroll"}),
+    )
+    sort = forms.ChoiceField(
+        error_messages=UNKNOWN_CHOICE,
+        label="Sort by",
+        required=False,
+        choices=[("", "Name"), ("rate", "Lowest rate"), ("fit", "Best fit for the service")],
     )
     service = forms.ChoiceField(error_messages=UNKNOWN_CHOICE, label="Service", required=False)
     process_type = forms.ChoiceField(
@@ -36,7 +43,12 @@ class VendorFilterForm(forms.Form):
     country = forms.ChoiceField(
         error_messages=UNKNOWN_CHOICE, label="Delivers from", required=False
     )
-    language = forms.ChoiceField(error_messages=UNKNOWN_CHOICE, label="Language", required=False)
+    language = forms.MultipleChoiceField(
+        error_messages={"invalid_choice": UNKNOWN_CHOICE["invalid_choice"]},
+        label="Speaks all of",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     certification = forms.ChoiceField(
         error_messages=UNKNOWN_CHOICE, label="Certification", required=False
     )
@@ -59,10 +71,21 @@ class VendorFilterForm(forms.Form):
         for name, choices in options.items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # declared so above
-            field.choices = ANY + list(choices)
+            field.choices = list(choices) if name == "language" else ANY + list(choices)
+
+    def clean_language(self) -> list[str]:
+        # One order and no repeats, so each set of languages is one cached page.
+        return sorted(set(self.cleaned_data["language"]))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
+        if self.cleaned_data.get("sort") == "fit" and not self.cleaned_data.get("service"):
+            self.add_error(
+                "sort",
+                forms.ValidationError(
+                    "Best fit needs a service: pick one under “Service”.", code="fit_needs_service"
+                ),
+            )
         low, high = self.cleaned_data.get("rate_min"), self.cleaned_data.get("rate_max")
         if low is not None and high is not None and low > high:
             self.add_error(
@@ -85,25 +108,30 @@ class VendorFilterForm(forms.Form):
         return {
             name: value
             for name, value in fields.items()
-            if name not in self.errors and value not in (None, "", False)
+            if name not in self.errors and value not in (None, "", False, [])
         }
 
     def filter(self, vendors):
+        """The vendors that pass every valid filter, each once: the certification join
+        matches one row per vendor (a code is unique), the rest are subqueries."""
         filters = self.valid_filters()
-        # Filters across a many-to-many join can match a vendor more than once.
-        joined = {"service", "process_type", "language", "certification"} & filters.keys()
         if q := filters.get("q"):
-            vendors = vendors.filter(Q(name__icontains=q) | Q(pitch__icontains=q))
+            vendors = vendors.search(q)
         if slug := filters.get("service"):
-            vendors = vendors.filter(services__slug=slug, services__is_active=True)
-        if process_type := filters.get("process_type"):
-            vendors = vendors.filter(
-                services__process_type=ProcessType(process_type), services__is_active=True
+            offering = Vendor.services.through.objects.filter(
+                service__slug=slug, service__is_active=True
             )
+            vendors = vendors.filter(pk__in=offering.values("vendor_id"))
+        if process_type := filters.get("process_type"):
+            offering = Vendor.services.through.objects.filter(
+                service__process_type=ProcessType(process_type), service__is_active=True
+            )
+            vendors = vendors.filter(pk__in=offering.values("vendor_id"))
         if country := filters.get("country"):
             vendors = vendors.filter(delivery_countries__contains=country)
-        if language := filters.get("language"):
-            vendors = vendors.filter(languages__code=language)
+        for language in filters.get("language", []):
+            speaking = Vendor.languages.through.objects.filter(language__code=language)
+            vendors = vendors.filter(pk__in=speaking.values("vendor_id"))
         if certification := filters.get("certification"):
             vendors = vendors.filter(certifications__code=certification)
         if (rate_min := filters.get("rate_min")) is not None:
@@ -112,4 +140,23 @@ class VendorFilterForm(forms.Form):
             vendors = vendors.filter(hourly_rate_min__lte=rate_max)
         if filters.get("round_the_clock"):
             vendors = vendors.filter(coverage=Vendor.Coverage.ROUND_THE_CLOCK)
-        return vendors.distinct() if joined else vendors
+        return vendors
+
+    def order(self, vendors):
+        """By name; by lowest rate; or, for a chosen service, best fit: vendors our
+        editors verified first, then those offering more services of the same category."""
+        filters = self.valid_filters()
+        if filters.get("sort") == "rate":
+            return vendors.order_by("hourly_rate_min", "hourly_rate_max", "name", "pk")
+        if filters.get("sort") == "fit":
+            category = Service.objects.filter(slug=filters["service"]).values("category_id")
+            return vendors.annotate(
+                checked=ExpressionWrapper(
+                    Q(is_verified=True, is_sample=False), output_field=BooleanField()
+                ),
+                related=Count(
+                    "services",
+                    filter=Q(services__is_active=True, services__category_id__in=category),
+                ),
+            ).order_by("-checked", "-related", "name", "pk")
+        return vendors.order_by("name", "pk")

@@ -6,6 +6,7 @@ from typing import Self, cast
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField, MultipleCountriesDescriptor
@@ -14,6 +15,8 @@ from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType
 from advisor.engine.matching import ServiceCandidate, VendorCandidate
 from outsourcing.catalog_version import CatalogQuerySet
 
+# Words of a directory search that count; the rest are ignored.
+SEARCH_WORDS_MAX = 5
 PROCESS_TYPE_CHOICES = [(kind.value, kind.label) for kind in ProcessType]
 
 
@@ -58,6 +61,13 @@ class ServiceCategory(models.Model):
 class ServiceQuerySet(CatalogQuerySet["Service"]):
     def active(self) -> Self:
         return self.filter(is_active=True)
+
+    def mentioning(self, word: str) -> Self:
+        """Services whose name, summary or typical tasks contain the word. Scans the
+        text of a few dozen rows, never the vendor table."""
+        return self.filter(
+            Q(name__icontains=word) | Q(summary__icontains=word) | Q(typical_tasks__icontains=word)
+        )
 
     def candidates(self) -> list[ServiceCandidate]:
         """The services as the advisor's matching sees them."""
@@ -153,6 +163,28 @@ class VendorQuerySet(CatalogQuerySet["Vendor"]):
 
     def offering(self, services: Iterable["Service"]) -> Self:
         return self.filter(services__in=services).distinct()
+
+    def search(self, text: str) -> Self:
+        """Vendors matching every word of the text in their name, pitch or description,
+        or in the name, summary or typical tasks of an active service they offer.
+
+        Each word is a UNION of the two, not an OR: PostgreSQL answers each side from
+        its own index (trigram indexes on the vendor's text, migration 0005) instead of
+        reading every vendor's description."""
+        vendors = self
+        for word in text.split()[:SEARCH_WORDS_MAX]:
+            by_text = Vendor.objects.filter(
+                Q(name__icontains=word) | Q(pitch__icontains=word) | Q(description__icontains=word)
+            )
+            by_service = Vendor.services.through.objects.filter(
+                service__in=Service.objects.active().mentioning(word)
+            )
+            vendors = vendors.filter(
+                pk__in=by_text.order_by()
+                .values("pk")
+                .union(by_service.order_by().values("vendor_id"))
+            )
+        return vendors
 
     def delivery_countries_in_use(self) -> list[str]:
         """Every country code these vendors deliver from, sorted."""
@@ -291,6 +323,14 @@ class Vendor(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
+        indexes = [
+            # The directory's sort orders, read a page at a time.
+            models.Index(fields=["name", "id"], name="vendor_name_order"),
+            models.Index(
+                fields=["hourly_rate_min", "hourly_rate_max", "name", "id"],
+                name="vendor_rate_order",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(hourly_rate_min__lte=models.F("hourly_rate_max")),
@@ -336,6 +376,11 @@ class Vendor(models.Model):
     @property
     def is_24_7(self) -> bool:
         return self.coverage == self.Coverage.ROUND_THE_CLOCK
+
+    @property
+    def shows_as_verified(self) -> bool:
+        """A sample profile is made up, so it is never presented as checked."""
+        return self.is_verified and not self.is_sample
 
 
 class RateCounter(models.Model):

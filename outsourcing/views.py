@@ -18,14 +18,22 @@ from advisor.engine import ProcessType, Verdict
 from advisor.engine.questions import FACTOR_TEXTS
 from outsourcing.catalog_version import catalog_version
 from outsourcing.forms import VendorFilterForm
-from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
+from outsourcing.models import (
+    SEARCH_WORDS_MAX,
+    Certification,
+    Language,
+    Service,
+    ServiceCategory,
+    Vendor,
+)
 
 DIRECTORY_CHOICES_SECONDS = 60 * 60
 # What a vendor card shows.
 CARD_FIELDS = [
-    "name", "slug", "pitch", "headquarters", "hourly_rate_min", "hourly_rate_max",
+    "name", "slug", "pitch", "delivery_countries", "hourly_rate_min", "hourly_rate_max",
     "coverage", "is_verified", "is_sample",
 ]  # fmt: skip
+CARD_SERVICES = 4
 # Filters from the directory's lists. A page filtered only by these is kept until the
 # catalog changes: 0.9 ms instead of 43 ms to render from the database (in-process,
 # 10,000 vendors).
@@ -36,6 +44,7 @@ LISTED_FILTERS = {
     "language",
     "certification",
     "round_the_clock",
+    "sort",
 }
 DIRECTORY_PAGE_SECONDS = 10 * 60
 
@@ -127,11 +136,15 @@ def vendor_list(request: HtmxHttpRequest):
         return HttpResponse(content)
 
     vendors = (
-        form.filter(Vendor.objects.active())
-        .order_by("name", "pk")
+        form.order(form.filter(Vendor.objects.active()))
         .only(*CARD_FIELDS)
         # The cards list active services only.
-        .prefetch_related(Prefetch("services", queryset=Service.objects.active().only("name")))
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.active().only("name", "slug", "process_type", "category"),
+            )
+        )
     )
     paginator = Paginator(vendors, settings.VENDORS_PER_PAGE)
     try:
@@ -144,6 +157,7 @@ def vendor_list(request: HtmxHttpRequest):
         notes.append(f"There is no page {page_number[:20]}; showing page {fallback}.")
         page = paginator.page(fallback)
     page.object_list = list(page.object_list)  # queried here, not while rendering
+    mentioned = mentioned_services(filters)
     response = render(
         request,
         "outsourcing/vendor_list.html#vendor-results"
@@ -153,13 +167,49 @@ def vendor_list(request: HtmxHttpRequest):
             # Redisplay only the filters in force, so a dropped junk value does not linger.
             "form": VendorFilterForm(initial=filters, **choices),
             "page": page,
+            "cards": [card(vendor, filters, mentioned) for vendor in page.object_list],
             "notes": notes,
             "filters": filters,
+            "filtered": bool(filters.keys() - {"sort"}),
         },
     )
     if key and not notes:
         cache.set(key, response.content, DIRECTORY_PAGE_SECONDS)
     return response
+
+
+def mentioned_services(filters: dict) -> set[int]:
+    """The services the search text names, as the search finds them."""
+    mentioned: set[int] = set()
+    for word in filters.get("q", "").split()[:SEARCH_WORDS_MAX]:
+        mentioned.update(Service.objects.active().mentioning(word).values_list("pk", flat=True))
+    return mentioned
+
+
+def card(vendor: Vendor, filters: dict, mentioned: set[int]) -> dict:
+    """A directory card: the vendor and its services, those most relevant to the
+    filters first: the chosen service, then services the search text names, then
+    those of the chosen kind or of the chosen service's category."""
+    services = list(vendor.services.all())
+    chosen = next((s for s in services if s.slug == filters.get("service")), None)
+
+    def rank(service: Service) -> int:
+        if service == chosen:
+            return 0
+        if service.pk in mentioned:
+            return 1
+        if service.process_type == filters.get("process_type") or (
+            chosen and service.category_id == chosen.category_id
+        ):
+            return 2
+        return 3
+
+    services.sort(key=rank)
+    return {
+        "vendor": vendor,
+        "services": services[:CARD_SERVICES],
+        "more_services": len(services) - CARD_SERVICES,
+    }
 
 
 def directory_page_key(filters: dict, page_number: str, fragment: bool) -> str | None:

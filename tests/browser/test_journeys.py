@@ -102,6 +102,24 @@ def test_vendor_directory_filters_in_place_and_reloads_to_the_same_results(page,
     expect(page.get_by_label("Service", exact=True)).to_have_value("market-research")
 
 
+def test_vendor_directory_searches_the_work_and_languages_in_place(page, catalog):
+    page.goto("/vendors/")
+    heading = page.locator("#results-heading")
+    page.evaluate("window.marker = 'still the same page'")
+
+    page.get_by_label("Search").fill("website")
+    expect(heading).to_contain_text("match your search")
+    page.get_by_label("English").check()
+    page.get_by_label("Spanish").check()
+    expect(page).to_have_url(re.compile(r"language=en&language=es"))
+    expect(page.locator(".vendor-card h3")).to_contain_text(["Ipê Digital Studio"])
+    assert page.evaluate("window.marker") == "still the same page"
+
+    page.reload()
+    expect(page.get_by_label("Spanish")).to_be_checked()
+    expect(page.locator(".vendor-card h3")).to_contain_text(["Ipê Digital Studio"])
+
+
 def test_catalog_editor_changes_a_description_and_sees_it_public(page, catalog):
     editor = catalog_editor()
     service = Service.objects.get(slug="payroll")

@@ -39,6 +39,8 @@ def test_every_public_page(page, recommendations):
         "service": Service.objects.get(slug="market-research").get_absolute_url(),
         "vendors": "/vendors/",
         "vendors-none-match": "/vendors/?q=no+such+vendor+anywhere",
+        "vendors-search": "/vendors/?q=website&language=en&language=es&sort=rate",
+        "vendors-best-fit": "/vendors/?service=email-support&sort=fit",
         "vendor": Vendor.objects.order_by("name").first().get_absolute_url(),
         "questionnaire": "/advisor/",
         "recommendation-bpo": recommendations["bpo"].get_absolute_url(),

@@ -22,12 +22,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def research_vendors():
-    """An expert service and two vendors offering it."""
+    """An expert service and two real (not sample) vendors offering it, so an editor's
+    verification shows."""
     research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
     return {
         "research": research,
-        "krakow": VendorFactory(name="Krakow Insight", slug="krakow-insight", services=[research]),
-        "lisbon": VendorFactory(name="Lisbon Analytics", slug="lisbon", services=[research]),
+        "krakow": VendorFactory(
+            name="Krakow Insight", slug="krakow-insight", services=[research], is_sample=False
+        ),
+        "lisbon": VendorFactory(
+            name="Lisbon Analytics", slug="lisbon", services=[research], is_sample=False
+        ),
     }
 
 

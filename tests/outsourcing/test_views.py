@@ -1,11 +1,16 @@
+import re
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 
-from outsourcing.models import Vendor
+from outsourcing.models import Language, Vendor
 from tests.factories import CertificationFactory, LanguageFactory, ServiceFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
+
+SAMPLE_BADGE = '<span class="badge badge-sample">Sample (fictional)</span>'
 
 
 @pytest.fixture
@@ -103,7 +108,7 @@ def test_vendor_page_shows_the_profile(client, directory):
     assert "Krakow Insight" in content
     assert "Poland" in content
     assert "ISO 27001" in content
-    assert "Sample profile" in content
+    assert SAMPLE_BADGE in content
 
 
 def test_directory_lists_every_active_vendor_in_name_order(client, directory):
@@ -193,7 +198,7 @@ def test_directory_redisplays_only_the_filters_in_force(client, directory):
     response = client.get(f"{reverse('outsourcing:vendor_list')}?country=ZZ&language=es")
     form = response.context["form"]
     assert not form.is_bound
-    assert form.initial == {"language": "es"}
+    assert form.initial == {"language": ["es"]}
 
 
 def test_directory_htmx_request_gets_only_the_results(client, directory, htmx_headers):
@@ -282,3 +287,250 @@ def test_only_pages_filtered_from_the_lists_are_kept(client, directory, monkeypa
     for query in ("?country=PH", "?country=PH&junk=1", "?junk=2&country=PH&q="):
         assert "Manila Keyers" in client.get(f"/vendors/{query}").text
     assert len(kept) == 1
+
+
+@pytest.fixture
+def shipped_directory():
+    call_command("load_catalog", verbosity=0)
+
+
+@pytest.mark.parametrize(
+    ("words", "offered"),
+    [
+        ("website", "Web application development"),
+        ("resume", "Web application development"),
+        ("recruitment", "Web application development"),
+        ("recruitment website", "Web application development"),
+        ("payroll", "Payroll"),
+    ],
+)
+def test_search_finds_the_shipped_vendors_by_the_work_their_services_cover(
+    client, shipped_directory, words, offered
+):
+    response = client.get(reverse("outsourcing:vendor_list"), {"q": words})
+    found = response.context["page"].object_list
+    assert found
+    builders = {
+        vendor.name for vendor in Vendor.objects.filter(services__name=offered, is_active=True)
+    }
+    assert builders <= {vendor.name for vendor in found}
+    assert "match your search" in response.text
+
+
+@pytest.fixture
+def searchable_directory(directory):
+    """The small directory (everyone speaks English, Pune also Spanish) plus a web
+    studio that speaks Spanish and Portuguese."""
+    web = ServiceFactory(
+        name="Web application development",
+        slug="web-apps",
+        summary="Developers who build the buyer's websites and web applications.",
+        typical_tasks="Build a recruitment site with resume upload",
+    )
+    portuguese = LanguageFactory(code="pt", name="Portuguese")
+    spanish = Language.objects.get(code="es")
+    directory["pune"].languages.add(LanguageFactory())
+    return {
+        **directory,
+        "web": web,
+        "studio": VendorFactory(
+            name="Lima Web Studio",
+            pitch="Sites for small firms.",
+            description="We build booking systems for clinics.",
+            delivery_countries=["PE", "CO"],
+            headquarters="US",
+            services=[directory["data_entry"], web],
+            languages=[portuguese, spanish],
+            hourly_rate_min=30,
+            hourly_rate_max=60,
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=website", ["Lima Web Studio"]),  # a service's summary
+        ("q=RESUME", ["Lima Web Studio"]),  # a service's typical task, any case
+        ("q=web+application", ["Lima Web Studio"]),  # every word, in a service's name
+        ("q=clinics", ["Lima Web Studio"]),  # the vendor's description
+        ("q=small+firms", ["Lima Web Studio"]),  # its pitch
+        ("q=website+nonsense", []),
+        ("language=es", ["Lima Web Studio", "Pune Records"]),
+        ("language=es&language=en", ["Pune Records"]),
+        ("language=pt&language=es", ["Lima Web Studio"]),
+        ("language=pt&language=es&service=data-entry&country=PE", ["Lima Web Studio"]),
+    ],
+)
+def test_directory_search_and_languages(client, searchable_directory, query, expected):
+    response = client.get(f"{reverse('outsourcing:vendor_list')}?{query}")
+    assert response.status_code == 200
+    assert names(response) == expected
+    assert response.context["notes"] == []
+
+
+def test_a_vendor_must_speak_every_chosen_language(client, searchable_directory):
+    response = client.get(reverse("outsourcing:vendor_list"), {"language": ["en", "es"]})
+    assert names(response) == ["Pune Records"]
+    assert "1 vendor matches your filters" in response.text
+
+
+def test_languages_are_checkboxes_that_keep_their_choices(client, searchable_directory):
+    response = client.get(reverse("outsourcing:vendor_list"), {"language": ["es", "en"]})
+    content = response.text
+    checked = re.findall(
+        r'<input type="checkbox"[^>]*name="language" value="(\w+)"[^>]* checked>', content
+    )
+    assert checked == ["en", "es"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Krakow Insight", "Lima Web Studio", "Manila Keyers", "Pune Records"]),
+        ("sort=rate", ["Manila Keyers", "Pune Records", "Lima Web Studio", "Krakow Insight"]),
+        ("sort=rate&service=data-entry", ["Manila Keyers", "Pune Records", "Lima Web Studio"]),
+    ],
+)
+def test_directory_sorts_by_name_or_lowest_rate(client, searchable_directory, query, expected):
+    response = client.get(f"{reverse('outsourcing:vendor_list')}?{query}")
+    assert names(response) == expected
+
+
+def test_best_fit_puts_verified_then_broader_vendors_first_and_says_so(
+    client, searchable_directory
+):
+    data_entry = searchable_directory["data_entry"]
+    sibling = ServiceFactory(name="Form processing", category=data_entry.category)
+    searchable_directory["pune"].services.add(sibling)
+    VendorFactory(name="Abacus Keying", services=[data_entry], is_verified=True, is_sample=False)
+    VendorFactory(name="Aardvark Sample", services=[data_entry], is_verified=True)
+    response = client.get(
+        reverse("outsourcing:vendor_list"), {"service": "data-entry", "sort": "fit"}
+    )
+    # Verified (a sample never counts as verified), then more services of the
+    # category (Pune), then by name.
+    assert names(response) == [
+        "Abacus Keying",
+        "Pune Records",
+        "Aardvark Sample",
+        "Lima Web Studio",
+        "Manila Keyers",
+    ]
+    assert "Those our editors have verified come first" in response.text
+    assert response.context["notes"] == []
+
+
+def test_best_fit_without_a_service_is_explained_and_sorts_by_name(client, searchable_directory):
+    response = client.get(reverse("outsourcing:vendor_list"), {"sort": "fit"})
+    assert names(response)[0] == "Krakow Insight"
+    assert response.context["notes"] == [
+        "Ignored the “Sort by” filter: Best fit needs a service: pick one under “Service”."
+    ]
+
+
+def test_match_count_reads_as_english(client, searchable_directory):
+    url = reverse("outsourcing:vendor_list")
+    assert "1 vendor matches your filters" in client.get(url, {"country": "IN"}).text
+    assert "3 vendors match your filters" in client.get(url, {"service": "data-entry"}).text
+    assert "0 vendors match your search" in client.get(url, {"q": "zzz"}).text
+    assert "4 vendors</h2>" in " ".join(client.get(url).text.split()).replace(" </h2>", "</h2>")
+
+
+def test_cards_show_delivery_countries_and_the_filtered_service_first(client, searchable_directory):
+    response = client.get(reverse("outsourcing:vendor_list"), {"service": "web-apps"})
+    card = response.text.split("Lima Web Studio", 1)[1]
+    assert "Peru, Colombia" in card or "Colombia, Peru" in card
+    assert "United States" not in response.text
+    assert card.index("Web application development") < card.index("Data entry")
+    plain = client.get(reverse("outsourcing:vendor_list")).text.split("Lima Web Studio", 1)[1]
+    assert plain.index("Data entry") < plain.index("Web application development")
+
+
+def test_cards_name_the_services_the_search_found_first(client, searchable_directory):
+    response = client.get(reverse("outsourcing:vendor_list"), {"q": "resume"})
+    card = response.text.split("Lima Web Studio", 1)[1]
+    assert card.index("Web application development") < card.index("Data entry")
+
+
+def test_cards_show_four_services_and_count_the_rest(client, searchable_directory):
+    extra = [ServiceFactory(name=f"Extra service {n}") for n in range(4)]
+    searchable_directory["studio"].services.add(*extra)
+    response = client.get(reverse("outsourcing:vendor_list"), {"q": "clinics"})
+    assert "+2 more" in response.text
+
+
+def test_the_directory_fragment_carries_the_search_results(
+    client, searchable_directory, htmx_headers
+):
+    response = client.get(
+        reverse("outsourcing:vendor_list"),
+        {"q": "website", "language": ["pt", "es"]},
+        headers=htmx_headers,
+    )
+    content = response.text
+    assert content.lstrip().startswith('<section id="vendor-results"')
+    assert "1 vendor matches your search" in content
+    assert "Lima Web Studio" in content
+    assert SAMPLE_BADGE in content
+
+
+@pytest.mark.parametrize("url_name", ["vendor_list", "vendor_detail"])
+def test_a_sample_vendor_is_marked_fictional_and_never_verified(
+    client, searchable_directory, htmx_headers, url_name
+):
+    studio = searchable_directory["studio"]
+    Vendor.objects.filter(pk=studio.pk).update(is_verified=True)
+    url = studio.get_absolute_url() if url_name == "vendor_detail" else "/vendors/?q=clinics"
+    for headers in ({}, htmx_headers):
+        content = client.get(url, headers=headers).text
+        assert SAMPLE_BADGE in content
+        assert "Verified" not in content
+
+
+def test_a_real_verified_vendor_shows_as_verified(client, searchable_directory):
+    Vendor.objects.filter(name="Manila Keyers").update(is_sample=False, is_verified=True)
+    manila = Vendor.objects.get(name="Manila Keyers")
+    for url in (reverse("outsourcing:vendor_list"), manila.get_absolute_url()):
+        content = client.get(url).text
+        assert "Verified" in content
+    assert SAMPLE_BADGE not in client.get(manila.get_absolute_url()).text
+
+
+def test_vendor_page_shows_where_the_work_is_delivered_from(client, searchable_directory):
+    content = client.get(searchable_directory["studio"].get_absolute_url()).text
+    assert "Delivers from" in content
+    assert "Colombia" in content
+    assert "Peru" in content
+
+
+def test_service_page_links_to_advice_for_this_work(client, directory):
+    content = client.get(directory["research"].get_absolute_url()).text
+    assert 'href="/advisor/?service=market-research"' in content
+    assert "Get advice for this work" in content
+
+
+def test_repeated_languages_and_fixed_sorts_make_one_cache_entry(
+    client, searchable_directory, monkeypatch
+):
+    kept = []
+    set_in_cache = cache.set
+
+    def spy(key, *args, **kwargs):
+        kept.append(key)
+        set_in_cache(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    for query in (
+        "?language=pt&language=es",
+        "?language=es&language=pt",
+        "?language=es&language=pt&language=pt",
+    ):
+        assert "Lima Web Studio" in client.get(f"/vendors/{query}").text
+    assert len(kept) == 1
+    for query in ("?sort=rate", "?sort=rate"):
+        client.get(f"/vendors/{query}")
+    assert len(kept) == 2
+    for query in ("?sort=price", "?sort=fit", "?q=website&sort=rate", "?language=xx"):
+        assert client.get(f"/vendors/{query}").status_code == 200
+    assert len(kept) == 2
