@@ -23,7 +23,7 @@ from tests.factories import (
     UserFactory,
     VendorFactory,
 )
-from tests.test_settings import run_python
+from tests.helpers import run_python
 
 QUESTIONNAIRE = "/advisor/"
 PREVIEW = "/advisor/preview/"

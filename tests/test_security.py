@@ -12,7 +12,7 @@ from django.urls import reverse
 from advisor.models import Recommendation
 from outsourcing.models import Vendor
 from tests.factories import EXPERT_ANSWERS, ServiceFactory, UserFactory, VendorFactory
-from tests.test_settings import run_python
+from tests.helpers import run_python
 
 PROBE = r"""
 import json, django

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from advisor import views
 from advisor.models import Recommendation, RecommendationPdf
-from tests.advisor.test_views import submit
 from tests.factories import EXPERT_ANSWERS
+from tests.helpers import submit
 
 pytestmark = pytest.mark.django_db
 

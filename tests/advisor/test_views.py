@@ -12,13 +12,10 @@ from advisor.models import Recommendation, ScoringSettings
 from advisor.views import questionnaire_form
 from outsourcing.models import Language
 from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS
+from tests.helpers import submit
 
 QUESTIONNAIRE = "/advisor/"
 PREVIEW = "/advisor/preview/"
-
-
-def submit(client, answers, **extra):
-    return client.post(QUESTIONNAIRE, {"submission_id": str(uuid.uuid4()), **answers, **extra})
 
 
 def test_urls_are_the_public_contract():
