@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from tests.factories import catalog_editor
 
@@ -20,6 +21,12 @@ def _empty_cache():
 def editor_client(client, db):
     client.force_login(catalog_editor())
     return client
+
+
+@pytest.fixture
+def shipped_catalog(db):
+    """The shipped catalog and sample vendors: what a visitor would really see."""
+    call_command("load_catalog", verbosity=0)
 
 
 @pytest.fixture
