@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from tests.factories import catalog_editor
+from tests.factories import ServiceFactory, VendorFactory, catalog_editor
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +21,14 @@ def _empty_cache():
 def editor_client(client, db):
     client.force_login(catalog_editor())
     return client
+
+
+@pytest.fixture
+def market_research(db):
+    """The expert service Market research, offered by one vendor, Krakow Insight."""
+    research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
+    VendorFactory(name="Krakow Insight", slug="krakow-insight", services=[research])
+    return research
 
 
 @pytest.fixture

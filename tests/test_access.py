@@ -17,9 +17,7 @@ from advisor.models import Recommendation, ScoringSettings
 from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
 from tests.factories import (
     EXPERT_ANSWERS,
-    ServiceFactory,
     UserFactory,
-    VendorFactory,
     catalog_editor,
 )
 
@@ -29,14 +27,7 @@ CHUNK = 5_000
 
 
 @pytest.fixture
-def catalog(db):
-    research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
-    VendorFactory(name="Krakow Insight", slug="krakow-insight", services=[research])
-    return research
-
-
-@pytest.fixture
-def recommendations(client, catalog):
+def expert_recommendations(client, market_research):
     for budget in ["40", "60", "80"]:
         response = client.post("/advisor/", {**EXPERT_ANSWERS, "budget": budget})
         assert response.status_code == 302
@@ -57,7 +48,9 @@ def test_tokens_come_from_secrets_and_carry_at_least_128_bits(monkeypatch):
     assert Recommendation._meta.get_field("token").default is advisor_models.new_token
 
 
-def test_a_hundred_thousand_random_tokens_find_nothing(recommendations, django_assert_num_queries):
+def test_a_hundred_thousand_random_tokens_find_nothing(
+    expert_recommendations, django_assert_num_queries
+):
     guesses = [secrets.token_urlsafe(advisor_models.TOKEN_BYTES) for _ in range(GUESSES)]
     for guess in guesses:
         assert resolve(f"/r/{guess}/").url_name == "recommendation_detail"
@@ -72,13 +65,13 @@ def test_a_hundred_thousand_random_tokens_find_nothing(recommendations, django_a
     assert found == []
 
 
-def test_random_tokens_through_the_web_get_the_404_page(client, recommendations):
+def test_random_tokens_through_the_web_get_the_404_page(client, expert_recommendations):
     for _ in range(50):
         response = client.get(f"/r/{secrets.token_urlsafe(advisor_models.TOKEN_BYTES)}/")
         assert response.status_code == 404
 
 
-def test_no_small_integer_is_a_link(client, recommendations):
+def test_no_small_integer_is_a_link(client, expert_recommendations):
     for number in range(10_001):
         for path in (f"/r/{number}/", f"/r/{number}/pdf/", f"/r/{number:020d}/"):
             if path.startswith("/r/0000") and len(str(number)) <= 20:
@@ -88,7 +81,7 @@ def test_no_small_integer_is_a_link(client, recommendations):
                 resolve(path)
     padded = [f"{number:020d}" for number in range(10_001)]
     assert not Recommendation.objects.filter(token__in=padded).exists()
-    for recommendation in recommendations:
+    for recommendation in expert_recommendations:
         assert client.get(f"/r/{recommendation.pk}/").status_code == 404
         assert client.get(f"/r/{recommendation.pk:020d}/").status_code == 404
 
@@ -102,7 +95,7 @@ PERSONAL = {
 
 
 @pytest.fixture
-def submitted(client, catalog):
+def submitted(client, market_research):
     """A recommendation submitted by a signed-in person with a distinctive address."""
     user = UserFactory(username=PERSONAL["username"], email=PERSONAL["email"])
     client.force_login(user)
@@ -198,7 +191,7 @@ def admin_urls():
 
 
 @pytest.fixture
-def everything(recommendations):
+def everything(expert_recommendations):
     """A row of every model the admin shows."""
     ServiceCategory.objects.get_or_create(slug="spare", defaults={"name": "Spare"})
     ScoringSettings.objects.get_or_create()
@@ -269,7 +262,7 @@ def test_a_catalog_editor_sees_no_user_recommendation_or_login_records(client, e
         assert recommendation.token not in index
 
 
-def test_a_catalog_editor_can_change_the_catalog(client, everything, catalog):
+def test_a_catalog_editor_can_change_the_catalog(client, everything, market_research):
     client.force_login(catalog_editor())
     url = reverse(
         "admin:outsourcing_certification_change",

@@ -1,25 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from advisor.engine import Factor
 from advisor.engine.parameters import DEFAULT_PARAMETERS
 from advisor.models import Recommendation, ScoringSettings
-from advisor.services import recommendation_create
 from tests.factories import UserFactory, catalog_editor
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def recommendation(catalog):
-    return recommendation_create(
-        answers={
-            Factor.TASK_COMPLEXITY: 1,
-            Factor.SKILL_SCARCITY: 1,
-            Factor.DECISION_AUTHORITY: 1,
-        },
-        preferences={},
-    )
 
 
 def test_recommendations_are_listed_read_only(admin_client, recommendation):
