@@ -7,7 +7,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -334,11 +333,3 @@ def test_a_resent_post_lands_on_the_same_link(client, market_research):
     assert resent.redirect_chain == [(first["Location"], 302)]
     assert resent.status_code == 200
     assert Recommendation.objects.count() == 1
-
-
-def test_the_submit_button_is_disabled_while_a_request_is_in_flight(client, market_research):
-    page = client.get(QUESTIONNAIRE).content.decode()
-    assert re.search(r'<form id="questionnaire"[^>]*data-disable-on-submit', page)
-    script = (settings.BASE_DIR / "outsourcing/static/outsourcing/site.js").read_text()
-    assert 'form.hasAttribute("data-disable-on-submit")' in script
-    assert "button.disabled = true" in script

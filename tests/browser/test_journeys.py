@@ -148,6 +148,29 @@ def test_keyboard_alone_completes_the_questionnaire(page, shipped_catalog):
     expect(page.locator(".verdict-card .verdict-word")).to_have_text("BPO")
 
 
+def test_the_submit_button_is_disabled_once_the_submit_is_sent(page, market_research):
+    def answer_with_no_content(route):
+        # A 204 leaves the questionnaire showing, as a slow server would. A POST held
+        # unanswered would leave a navigation pending, and Playwright waits for that
+        # before it reads the page.
+        if route.request.method == "POST":
+            route.fulfill(status=204)
+        else:
+            route.continue_()
+
+    page.route("**/advisor/", answer_with_no_content)
+    page.goto("/advisor/")
+    for answer in ["#id_task_complexity_4", "#id_skill_scarcity_4", "#id_decision_authority_4"]:
+        page.locator(answer).check()
+    button = page.get_by_role("button", name="Working…")
+    with page.expect_request(lambda request: request.method == "POST"):
+        page.get_by_role("button", name="Get my recommendation").click()
+
+    expect(button).to_be_disabled()
+    expect(button).to_have_attribute("aria-busy", "true")
+    assert not Recommendation.objects.exists()
+
+
 def test_missing_answers_are_pointed_out_and_the_rest_kept(page, watcher, shipped_catalog):
     watcher.allow(r"status of 400")  # the form comes back as a 400, as it should
     page.goto("/advisor/")
