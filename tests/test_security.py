@@ -205,7 +205,7 @@ GET_PAGES = [
 
 
 @pytest.mark.parametrize("path", GET_PAGES)
-def test_no_state_changes_on_get(client, market_research, path, django_assert_max_num_queries):
+def test_no_state_changes_on_get(client, market_research, path):
     counts = (Recommendation.objects.count(), Vendor.objects.count())
     response = client.get(path)
     assert response.status_code < 500

@@ -264,6 +264,9 @@ def test_recommendation_page_shows_no_internal_ids(client, recommendation):
 def test_recommendation_page_answers_htmx_requests(client, recommendation, htmx_headers):
     response = client.get(recommendation.get_absolute_url(), headers=htmx_headers)
     assert response.status_code == 200
+    content = response.content.decode()
+    assert "KPO score 100" in content
+    assert "Krakow Insight" in content
 
 
 @pytest.mark.parametrize(
