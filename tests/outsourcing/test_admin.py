@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from outsourcing.models import Service, Vendor
+from outsourcing.models import Vendor
 from tests.factories import (
     CertificationFactory,
     LanguageFactory,
@@ -171,18 +171,26 @@ def test_vendor_services_use_autocomplete(admin_client, data_entry_vendor):
     assert response.json()["results"][0]["text"] == "Data entry"
 
 
-def test_bulk_actions(admin_client, data_entry_vendor):
+def test_bulk_actions_change_what_buyers_see(admin_client, client, data_entry_vendor):
     vendor, service = data_entry_vendor["vendor"], data_entry_vendor["service"]
     changelist = reverse("admin:outsourcing_vendor_changelist")
-    for action in ["deactivate", "activate", "mark_verified"]:
+
+    def act(action):
         admin_client.post(changelist, {"action": action, "_selected_action": [vendor.pk]})
-    vendor.refresh_from_db()
-    assert vendor.is_active and vendor.is_verified
+        return client.get("/vendors/").text
+
+    assert vendor.name not in act("deactivate")
+    directory = act("activate")
+    assert vendor.name in directory
+    assert "Verified" not in directory
+    assert "Verified" in act("mark_verified")
+    assert service.name in client.get("/services/").text
     admin_client.post(
         reverse("admin:outsourcing_service_changelist"),
         {"action": "deactivate", "_selected_action": [service.pk]},
     )
-    assert not Service.objects.get(pk=service.pk).is_active
+    assert service.name not in client.get("/services/").text
+    assert client.get(service.get_absolute_url()).status_code == 404
 
 
 def test_category_list_counts_services(admin_client, data_entry_vendor):
