@@ -171,6 +171,7 @@ def test_with_the_page_token_the_post_goes_through(csrf_client, market_research)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
     response = csrf_client.post("/advisor/", {**EXPERT_ANSWERS, "csrfmiddlewaretoken": str(token)})
     assert response.status_code == 302
+    assert response["Location"] == Recommendation.objects.get().get_absolute_url()
 
 
 def test_admin_login_and_changes_need_the_token(csrf_client, market_research):

@@ -40,6 +40,7 @@ def test_questionnaire_asks_every_question_in_plain_words(client, two_services_t
 def test_questionnaire_answers_htmx_requests(client, two_services_two_vendors, htmx_headers):
     response = client.get(QUESTIONNAIRE, headers=htmx_headers)
     assert response.status_code == 200
+    assert '<form id="questionnaire"' in response.content.decode()
 
 
 def test_starting_from_a_service_prefills_its_profile(client, two_services_two_vendors):
@@ -226,7 +227,9 @@ def test_preview_refuses_tampered_values_with_a_message(
 
 
 def test_preview_works_as_a_plain_post_and_refuses_get(client, two_services_two_vendors):
-    assert client.post(PREVIEW, ROUTINE_ANSWERS).status_code == 200
+    response = client.post(PREVIEW, ROUTINE_ANSWERS)
+    assert response.status_code == 200
+    assert response.context["answered_count"] == 3
     assert client.get(PREVIEW).status_code == 405
 
 
