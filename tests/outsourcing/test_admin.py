@@ -26,7 +26,7 @@ def data_entry_vendor():
     return {"service": service, "vendor": vendor, "category": service.category}
 
 
-def admin_urls(data_entry_vendor):
+def catalog_admin_urls(data_entry_vendor):
     urls = [reverse("admin:index")]
     for model in CATALOG_MODELS:
         urls.append(reverse(f"admin:outsourcing_{model}_changelist"))
@@ -37,7 +37,7 @@ def admin_urls(data_entry_vendor):
 
 
 def test_anonymous_visitors_reach_no_admin_page(client, data_entry_vendor):
-    for url in admin_urls(data_entry_vendor):
+    for url in catalog_admin_urls(data_entry_vendor):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("admin:login"))
@@ -45,7 +45,7 @@ def test_anonymous_visitors_reach_no_admin_page(client, data_entry_vendor):
 
 def test_non_staff_users_reach_no_admin_page(client, data_entry_vendor):
     client.force_login(UserFactory())
-    for url in admin_urls(data_entry_vendor):
+    for url in catalog_admin_urls(data_entry_vendor):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("admin:login"))
@@ -63,7 +63,7 @@ def test_catalog_editors_group_may_edit_the_catalog_and_nothing_else():
 
 
 def test_catalog_editor_can_use_every_catalog_page(editor_client, data_entry_vendor):
-    for url in admin_urls(data_entry_vendor):
+    for url in catalog_admin_urls(data_entry_vendor):
         assert editor_client.get(url).status_code == 200, url
 
 
