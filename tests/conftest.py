@@ -3,8 +3,9 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
-from tests.factories import catalog_editor
+from tests.factories import ServiceFactory, VendorFactory, catalog_editor
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +21,20 @@ def _empty_cache():
 def editor_client(client, db):
     client.force_login(catalog_editor())
     return client
+
+
+@pytest.fixture
+def market_research(db):
+    """The expert service Market research, offered by one vendor, Krakow Insight."""
+    research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
+    VendorFactory(name="Krakow Insight", slug="krakow-insight", services=[research])
+    return research
+
+
+@pytest.fixture
+def shipped_catalog(db):
+    """The shipped catalog and sample vendors: what a visitor would really see."""
+    call_command("load_catalog", verbosity=0)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from advisor.models import Recommendation
 from advisor.services import recommendation_create
 from outsourcing.models import Vendor
 from tests.factories import ServiceFactory, VendorFactory
-from tests.test_settings import run_python
+from tests.helpers import run_python
 
 EXPERT = {Factor.TASK_COMPLEXITY: 5, Factor.SKILL_SCARCITY: 5, Factor.DECISION_AUTHORITY: 4}
 

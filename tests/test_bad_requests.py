@@ -61,6 +61,7 @@ def test_a_form_declaring_utf_8_goes_through(client):
         content_type="application/x-www-form-urlencoded; charset=UTF-8",
     )
     assert response.status_code == 200
+    assert response.context["answered_count"] == 3
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ def form_data(fields):
 
 
 @pytest.fixture
-def catalog(db):
+def research_and_data_entry(db):
     research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
     data_entry = ServiceFactory(name="Data entry", slug="data-entry")
     VendorFactory(name="Krakow Insight", slug="krakow-insight", services=[research, data_entry])
@@ -94,7 +94,7 @@ def visible_text(response) -> str:
 
 @FUZZ
 @given(data=form_data(QUESTIONNAIRE_FIELDS))
-def test_questionnaire_submit_survives_anything(client, catalog, data):
+def test_questionnaire_submit_survives_anything(client, research_and_data_entry, data):
     before = counts()
     response = client.post("/advisor/", data)
     assert response.status_code in {302, 400}, response.status_code
@@ -115,7 +115,7 @@ def test_questionnaire_submit_survives_anything(client, catalog, data):
 
 @FUZZ
 @given(data=form_data(QUESTIONNAIRE_FIELDS), htmx=st.booleans())
-def test_live_preview_survives_anything(client, catalog, data, htmx):
+def test_live_preview_survives_anything(client, research_and_data_entry, data, htmx):
     cache.clear()  # each example computed afresh, then once more from the cache
     before = counts()
     headers = {"HX-Request": "true"} if htmx else {}
@@ -134,7 +134,7 @@ def test_live_preview_survives_anything(client, catalog, data, htmx):
 
 @FUZZ
 @given(data=form_data(DIRECTORY_FIELDS), htmx=st.booleans())
-def test_vendor_directory_survives_any_query_string(client, catalog, data, htmx):
+def test_vendor_directory_survives_any_query_string(client, research_and_data_entry, data, htmx):
     before = counts()
     headers = {"HX-Request": "true"} if htmx else {}
     response = client.get("/vendors/?" + urlencode(data, doseq=True), headers=headers)
@@ -150,7 +150,7 @@ def test_vendor_directory_survives_any_query_string(client, catalog, data, htmx)
 
 @FUZZ
 @given(data=form_data(["service", "from", *QUESTIONNAIRE_FIELDS]))
-def test_questionnaire_page_survives_any_query_string(client, catalog, data):
+def test_questionnaire_page_survives_any_query_string(client, research_and_data_entry, data):
     before = counts()
     response = client.get("/advisor/?" + urlencode(data, doseq=True))
     if holds_nul(data):
@@ -162,7 +162,7 @@ def test_questionnaire_page_survives_any_query_string(client, catalog, data):
 
 @FUZZ
 @given(segment=TEXT, suffix=st.sampled_from(["/", "/pdf/", "", "//", "/x/"]))
-def test_any_share_path_is_a_page_or_the_404_page(client, catalog, segment, suffix):
+def test_any_share_path_is_a_page_or_the_404_page(client, research_and_data_entry, segment, suffix):
     response = client.get(f"/r/{quote(segment, safe='')}{suffix}")
     assert response.status_code in {200, 301, 404}
     if response.status_code == 404:
@@ -171,7 +171,7 @@ def test_any_share_path_is_a_page_or_the_404_page(client, catalog, segment, suff
 
 @FUZZ
 @given(slug=TEXT)
-def test_any_catalog_path_is_a_page_or_the_404_page(client, catalog, slug):
+def test_any_catalog_path_is_a_page_or_the_404_page(client, research_and_data_entry, slug):
     for prefix in ("/services/", "/vendors/"):
         response = client.get(f"{prefix}{quote(slug, safe='')}/")
         assert response.status_code in {200, 404}
@@ -199,7 +199,7 @@ ANSWERS = st.one_of(
     text=st.one_of(ANSWERS.map(json.dumps), TEXT, st.just("x" * 100_000)),
     save=st.booleans(),
 )
-def test_recommend_command_answers_or_refuses_in_one_line(catalog, text, save):
+def test_recommend_command_answers_or_refuses_in_one_line(research_and_data_entry, text, save):
     before = counts()
     out = io.StringIO()
     args = ["--answers", text, *(["--save"] if save else [])]
@@ -242,7 +242,7 @@ def test_recommend_command_answers_or_refuses_in_one_line(catalog, text, save):
         ]
     )
 )
-def test_admin_vendor_form_survives_anything(admin_client, catalog, data):
+def test_admin_vendor_form_survives_anything(admin_client, research_and_data_entry, data):
     before = counts()
     response = admin_client.post("/admin/outsourcing/vendor/add/", data)
     assert response.status_code in {200, 302}
@@ -266,7 +266,7 @@ def test_admin_vendor_form_survives_anything(admin_client, catalog, data):
         ]
     )
 )
-def test_admin_service_form_survives_anything(admin_client, catalog, data):
+def test_admin_service_form_survives_anything(admin_client, research_and_data_entry, data):
     before = counts()
     response = admin_client.post("/admin/outsourcing/service/add/", data)
     assert response.status_code in {200, 302}

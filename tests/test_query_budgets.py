@@ -68,7 +68,7 @@ def no_rate_limits(settings):
 
 
 @pytest.fixture(params=[10, 2000], ids=["10-vendors", "2000-vendors"])
-def catalog(request, db):
+def generated_catalog(request, db):
     call_command("generate_catalog", vendors=request.param, services=6, seed=3, verbosity=0)
     service = Service.objects.active().first()
     vendor = Vendor.objects.active().filter(services=service).first()
@@ -88,10 +88,10 @@ def count(client, method: str, url: str, **kwargs) -> tuple[int, object]:
     return len(queries), response
 
 
-def pages(catalog) -> list[tuple[str, str, str, dict, int]]:
+def pages(generated_catalog) -> list[tuple[str, str, str, dict, int]]:
     """(name, method, url, request kwargs, pinned count)."""
-    service, vendor = catalog["service"], catalog["vendor"]
-    token = catalog["recommendation"].token
+    service, vendor = generated_catalog["service"], generated_catalog["vendor"]
+    token = generated_catalog["recommendation"].token
     country = vendor.delivery_countries[0].code
     return [
         ("home", "get", "/", {}, 2),
@@ -125,30 +125,30 @@ def pages(catalog) -> list[tuple[str, str, str, dict, int]]:
     ]
 
 
-def test_every_page_keeps_its_query_budget(client, catalog):
+def test_every_page_keeps_its_query_budget(client, generated_catalog):
     counts = {}
-    for name, method, url, kwargs, _ in pages(catalog):
+    for name, method, url, kwargs, _ in pages(generated_catalog):
         counts[name] = count(client, method, url, **kwargs)[0]
-    assert counts == {name: pinned for name, _, _, _, pinned in pages(catalog)}
+    assert counts == {name: pinned for name, _, _, _, pinned in pages(generated_catalog)}
     assert max(counts.values()) <= MAX_QUERIES
 
 
-def test_the_questionnaire_needs_no_query(client, catalog):
+def test_the_questionnaire_needs_no_query(client, generated_catalog):
     client.get("/advisor/")
     queries, response = count(client, "get", "/advisor/")
     assert (queries, response.status_code) == (0, 200)
 
 
-def test_a_repeat_visit_to_a_recommendation_is_not_modified(client, catalog):
+def test_a_repeat_visit_to_a_recommendation_is_not_modified(client, generated_catalog):
     """One query: whether the link still exists."""
-    url = f"/r/{catalog['recommendation'].token}/"
+    url = f"/r/{generated_catalog['recommendation'].token}/"
     etag = client.get(url)["ETag"]
     cache.clear()
     queries, response = count(client, "get", url, headers={"If-None-Match": etag})
     assert (queries, response.status_code) == (1, 304)
 
 
-def test_catalog_data_rebuilds_in_constant_queries(client, catalog):
+def test_catalog_data_rebuilds_in_constant_queries(client, generated_catalog):
     """After an edit, the first submit reads the catalog again: a fixed number of
     queries however many vendors there are."""
     cache.clear()
@@ -158,10 +158,10 @@ def test_catalog_data_rebuilds_in_constant_queries(client, catalog):
 
 
 def test_a_recommendation_shows_each_host_its_own_link_and_goes_when_deleted(
-    client, catalog, settings
+    client, generated_catalog, settings
 ):
     settings.ALLOWED_HOSTS = ["testserver", "advisor.example"]
-    recommendation = catalog["recommendation"]
+    recommendation = generated_catalog["recommendation"]
     url = f"/r/{recommendation.token}/"
     assert f"http://testserver{url}" in client.get(url).text
     assert f"http://advisor.example{url}" in client.get(url, HTTP_HOST="advisor.example").text

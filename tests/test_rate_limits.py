@@ -7,7 +7,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -19,11 +18,9 @@ from outsourcing.ratelimit import Rate, client_address
 from tests.factories import (
     EXPERT_ANSWERS,
     ROUTINE_ANSWERS,
-    ServiceFactory,
     UserFactory,
-    VendorFactory,
 )
-from tests.test_settings import run_python
+from tests.helpers import run_python
 
 QUESTIONNAIRE = "/advisor/"
 PREVIEW = "/advisor/preview/"
@@ -33,12 +30,6 @@ NOW = 1_800_000_030.0  # 30 s into a minute
 class FrozenClock:
     def time(self):
         return NOW
-
-
-@pytest.fixture
-def catalog(db):
-    research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
-    VendorFactory(name="Krakow Insight", services=[research])
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +52,7 @@ def submission(**answers):
 
 
 @low_limits()
-def test_submits_past_the_limit_get_429_and_keep_the_answers(client, catalog):
+def test_submits_past_the_limit_get_429_and_keep_the_answers(client, market_research):
     for _ in range(2):
         assert client.post(QUESTIONNAIRE, submission()).status_code == 302
     response = client.post(QUESTIONNAIRE, submission(technology="4", budget="45"))
@@ -76,7 +67,7 @@ def test_submits_past_the_limit_get_429_and_keep_the_answers(client, catalog):
 
 
 @low_limits()
-def test_a_refused_submit_keeps_its_submission_id_so_a_retry_makes_one_row(client, catalog):
+def test_a_refused_submit_keeps_its_submission_id_so_a_retry_makes_one_row(client, market_research):
     for _ in range(2):
         client.post(QUESTIONNAIRE, submission())
     data = submission()
@@ -86,7 +77,9 @@ def test_a_refused_submit_keeps_its_submission_id_so_a_retry_makes_one_row(clien
 
 
 @low_limits()
-def test_preview_past_the_limit_gets_a_429_fragment_with_a_message(client, catalog, htmx_headers):
+def test_preview_past_the_limit_gets_a_429_fragment_with_a_message(
+    client, market_research, htmx_headers
+):
     for _ in range(3):
         assert client.post(PREVIEW, ROUTINE_ANSWERS, headers=htmx_headers).status_code == 200
     response = client.post(PREVIEW, ROUTINE_ANSWERS, headers=htmx_headers)
@@ -99,7 +92,7 @@ def test_preview_past_the_limit_gets_a_429_fragment_with_a_message(client, catal
 
 
 @low_limits()
-def test_limits_count_each_address_and_each_form_apart(client, catalog):
+def test_limits_count_each_address_and_each_form_apart(client, market_research):
     for _ in range(2):
         client.post(QUESTIONNAIRE, submission())
     assert client.post(QUESTIONNAIRE, submission()).status_code == 429
@@ -108,7 +101,7 @@ def test_limits_count_each_address_and_each_form_apart(client, catalog):
 
 
 @low_limits()
-def test_a_client_cannot_dodge_the_limit_with_x_forwarded_for(client, catalog):
+def test_a_client_cannot_dodge_the_limit_with_x_forwarded_for(client, market_research):
     for number in range(3):
         response = client.post(
             QUESTIONNAIRE, submission(), headers={"X-Forwarded-For": f"10.0.0.{number}"}
@@ -117,13 +110,13 @@ def test_a_client_cannot_dodge_the_limit_with_x_forwarded_for(client, catalog):
 
 
 @low_limits(ADVISOR_RATE_LIMITS=False)
-def test_the_switch_turns_limits_off(client, catalog):
+def test_the_switch_turns_limits_off(client, market_research):
     for _ in range(5):
         assert client.post(QUESTIONNAIRE, submission()).status_code == 302
 
 
 @low_limits()
-def test_the_next_window_starts_afresh(client, catalog, monkeypatch):
+def test_the_next_window_starts_afresh(client, market_research, monkeypatch):
     for _ in range(3):
         client.post(QUESTIONNAIRE, submission())
 
@@ -179,7 +172,7 @@ def test_limits_are_on_by_default_and_the_environment_turns_them_off():
     assert off.stdout.split() == ["False", "5/m"], off.stderr
 
 
-def test_counts_are_kept_in_the_database(client, catalog):
+def test_counts_are_kept_in_the_database(client, market_research):
     with low_limits(submit="2/m"):
         for _ in range(2):
             client.post(QUESTIONNAIRE, submission())
@@ -242,7 +235,9 @@ def test_concurrent_requests_on_separate_connections_lose_no_count(rf):
         ("203.0.113.9", "203.0.113.10", False),
     ],
 )
-def test_an_ipv6_64_or_an_ipv4_address_is_one_client(client, catalog, first, second, same_client):
+def test_an_ipv6_64_or_an_ipv4_address_is_one_client(
+    client, market_research, first, second, same_client
+):
     with low_limits(submit="1/m"):
         assert client.post(QUESTIONNAIRE, submission(), REMOTE_ADDR=first).status_code == 302
         refused = client.post(QUESTIONNAIRE, submission(), REMOTE_ADDR=second).status_code == 429
@@ -313,7 +308,7 @@ def test_a_successful_admin_login_clears_the_failures(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_concurrent_identical_submits_through_the_view_make_one_recommendation(catalog):
+def test_ten_concurrent_identical_submits_through_the_view_make_one_recommendation(market_research):
     data = submission(budget="50")
     locations, barrier = [], threading.Barrier(10)
 
@@ -331,18 +326,10 @@ def test_ten_concurrent_identical_submits_through_the_view_make_one_recommendati
     assert locations == [recommendation.get_absolute_url()] * 10
 
 
-def test_a_resent_post_lands_on_the_same_link(client, catalog):
+def test_a_resent_post_lands_on_the_same_link(client, market_research):
     data = submission()
     first = client.post(QUESTIONNAIRE, data)
     resent = client.post(QUESTIONNAIRE, data, follow=True)
     assert resent.redirect_chain == [(first["Location"], 302)]
     assert resent.status_code == 200
     assert Recommendation.objects.count() == 1
-
-
-def test_the_submit_button_is_disabled_while_a_request_is_in_flight(client, catalog):
-    page = client.get(QUESTIONNAIRE).content.decode()
-    assert re.search(r'<form id="questionnaire"[^>]*data-disable-on-submit', page)
-    script = (settings.BASE_DIR / "outsourcing/static/outsourcing/site.js").read_text()
-    assert 'form.hasAttribute("data-disable-on-submit")' in script
-    assert "button.disabled = true" in script

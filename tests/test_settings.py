@@ -1,23 +1,4 @@
-import os
-import subprocess
-import sys
-
-from django.conf import settings
-
-
-def run_python(code, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
-    }
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "outsourcing.settings", **env},
-        cwd=settings.BASE_DIR,
-    )
+from tests.helpers import run_python
 
 
 def test_secret_key_is_required_when_debug_is_off():

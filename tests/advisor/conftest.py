@@ -1,10 +1,12 @@
 import pytest
 
-from tests.factories import ServiceFactory, VendorFactory
+from advisor.models import Recommendation
+from tests.factories import EXPERT_ANSWERS, ServiceFactory, VendorFactory
+from tests.helpers import submit
 
 
 @pytest.fixture
-def catalog(db):
+def two_services_two_vendors(db):
     """One routine service with a Philippine vendor, one expert service with a Polish one."""
     data_entry = ServiceFactory(name="Data entry", slug="data-entry")
     research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
@@ -22,3 +24,10 @@ def catalog(db):
             hourly_rate_max=90,
         ),
     }
+
+
+@pytest.fixture
+def recommendation(client, two_services_two_vendors):
+    """An expert brief asking for delivery from Poland, submitted through the form."""
+    submit(client, EXPERT_ANSWERS, countries=["PL"])
+    return Recommendation.objects.get()

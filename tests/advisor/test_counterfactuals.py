@@ -8,6 +8,7 @@ from advisor.engine import (
     find_counterfactuals,
     score,
 )
+from tests.helpers import required_answers
 
 MARKET_RESEARCH = {
     "task_complexity": 4,
@@ -22,12 +23,8 @@ MARKET_RESEARCH = {
 }
 
 
-def required(a, b, c, **optional):
-    return {"task_complexity": a, "skill_scarcity": b, "decision_authority": c, **optional}
-
-
 def test_smallest_change_that_flips_the_verdict():
-    changes = score(required(2, 2, 2)).counterfactuals  # BPO at 25.0
+    changes = score(required_answers(2, 2, 2)).counterfactuals  # BPO at 25.0
     assert [(item.factor, item.current, item.proposed) for item in changes] == [
         (Factor.TASK_COMPLEXITY, 2, 4),
         (Factor.SKILL_SCARCITY, 2, 4),
@@ -42,7 +39,7 @@ def test_smallest_change_that_flips_the_verdict():
 
 
 def test_a_change_of_one_comes_before_bigger_changes():
-    changes = score(required(2, 2, 3, technology=1)).counterfactuals  # BPO at 30.0
+    changes = score(required_answers(2, 2, 3, technology=1)).counterfactuals  # BPO at 30.0
     assert [(item.factor, item.proposed) for item in changes] == [
         (Factor.TASK_COMPLEXITY, 3),
         (Factor.SKILL_SCARCITY, 3),
@@ -78,7 +75,7 @@ def test_larger_effect_first_among_equal_changes():
 
 
 def test_when_both_directions_flip_the_larger_effect_then_the_lower_answer_wins():
-    changes = score(required(3, 3, 3)).counterfactuals
+    changes = score(required_answers(3, 3, 3)).counterfactuals
     # 3 -> 1 gives BPO (33.3) and 3 -> 5 gives KPO (66.7): the same distance and effect.
     assert [(item.factor, item.proposed, item.verdict) for item in changes] == [
         (Factor.TASK_COMPLEXITY, 1, Verdict.BPO),
@@ -86,7 +83,7 @@ def test_when_both_directions_flip_the_larger_effect_then_the_lower_answer_wins(
         (Factor.DECISION_AUTHORITY, 1, Verdict.BPO),
     ]
     # With the band moved down, only raising an answer flips the verdict.
-    lopsided = score(required(3, 3, 3), Parameters(bpo_max=30, kpo_min=60)).counterfactuals
+    lopsided = score(required_answers(3, 3, 3), Parameters(bpo_max=30, kpo_min=60)).counterfactuals
     assert [(item.proposed, item.verdict) for item in lopsided] == [(5, Verdict.KPO)] * 3
 
 
@@ -108,9 +105,9 @@ def test_at_most_five_and_a_custom_limit():
 @pytest.mark.parametrize(
     "answers",
     [
-        required(1, 1, 1),
-        required(5, 5, 1),
-        required(2, 3, 4, customer_contact=5),
+        required_answers(1, 1, 1),
+        required_answers(5, 5, 1),
+        required_answers(2, 3, 4, customer_contact=5),
         MARKET_RESEARCH,
         {**MARKET_RESEARCH, "customer_contact": 5, "customization": 1, "technology": 1},
     ],
@@ -125,7 +122,7 @@ def test_every_counterfactual_is_verified_by_rescoring(answers):
 
 
 def test_counterfactuals_use_the_given_parameters():
-    answers = required(2, 2, 2)
+    answers = required_answers(2, 2, 2)
     loose = Parameters(bpo_max=20, kpo_min=80)
     assert score(answers, loose).verdict is Verdict.HYBRID
     changes = find_counterfactuals(answers, loose)
@@ -134,7 +131,7 @@ def test_counterfactuals_use_the_given_parameters():
 
 
 def test_counterfactual_round_trips():
-    change = score(required(2, 2, 2)).counterfactuals[0]
+    change = score(required_answers(2, 2, 2)).counterfactuals[0]
     assert Counterfactual.from_dict(change.to_dict()) == change
     assert change.to_dict() == {
         "key": "task_complexity",

@@ -8,9 +8,7 @@ import pytest
 from django.urls import reverse
 
 from advisor import views
-from advisor.models import Recommendation, RecommendationPdf
-from tests.advisor.test_views import submit
-from tests.factories import EXPERT_ANSWERS
+from advisor.models import RecommendationPdf
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +23,6 @@ needs_pango = pytest.mark.skipif(
     not PANGO and not os.environ.get("CI"),
     reason="PDF tests skipped: install the Debian packages libpango-1.0-0 libpangoft2-1.0-0",
 )
-
-
-@pytest.fixture
-def recommendation(client, catalog):
-    submit(client, EXPERT_ANSWERS, countries=["PL"])
-    return Recommendation.objects.get()
 
 
 def pdf_text(content: bytes) -> str:

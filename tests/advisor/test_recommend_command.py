@@ -18,7 +18,7 @@ def recommend(*args):
     return json.loads(out.getvalue())
 
 
-def test_prints_the_documented_json(catalog):
+def test_prints_the_documented_json(two_services_two_vendors):
     output = recommend("--answers", EXPERT)
     assert output["verdict"] == "kpo"
     assert output["kpo_score"] == 100
@@ -34,20 +34,20 @@ def test_prints_the_documented_json(catalog):
     assert not Recommendation.objects.exists()
 
 
-def test_save_stores_it_and_adds_the_share_url(catalog):
+def test_save_stores_it_and_adds_the_share_url(two_services_two_vendors):
     output = recommend("--answers", EXPERT, "--save")
     recommendation = Recommendation.objects.get()
     assert output["share_url"] == f"http://127.0.0.1:8000/r/{recommendation.token}/"
     assert recommendation.result["verdict"] == output["verdict"]
 
 
-def test_reads_a_file(catalog, tmp_path):
+def test_reads_a_file(two_services_two_vendors, tmp_path):
     path = tmp_path / "answers.json"
     path.write_text(EXPERT)
     assert recommend("--answers-file", str(path))["verdict"] == "kpo"
 
 
-def test_reads_standard_input(catalog, monkeypatch):
+def test_reads_standard_input(two_services_two_vendors, monkeypatch):
     monkeypatch.setattr(
         sys,
         "stdin",
@@ -67,13 +67,13 @@ def test_reads_standard_input(catalog, monkeypatch):
         ('{"task_complexity": 0, "skill_scarcity": 5, "decision_authority": 5}', "not 0"),
     ],
 )
-def test_invalid_input_is_refused_and_saves_nothing(catalog, answers, message):
+def test_invalid_input_is_refused_and_saves_nothing(two_services_two_vendors, answers, message):
     with pytest.raises(CommandError, match=message):
         call_command("recommend", "--answers", answers, "--save", stdout=io.StringIO())
     assert not Recommendation.objects.exists()
 
 
-def test_missing_file_is_refused(catalog, tmp_path):
+def test_missing_file_is_refused(two_services_two_vendors, tmp_path):
     with pytest.raises(CommandError, match="Cannot read the answers file"):
         call_command("recommend", "--answers-file", str(tmp_path / "nope.json"))
 

@@ -17,12 +17,7 @@ from advisor.engine import (
     Verdict,
     score,
 )
-
-REQUIRED = ("task_complexity", "skill_scarcity", "decision_authority")
-
-
-def required(a, b, c, **optional):
-    return {**dict(zip(REQUIRED, (a, b, c), strict=True)), **optional}
+from tests.helpers import required_answers
 
 
 def every(value, customer_contact):
@@ -48,12 +43,12 @@ PULLING_BOTH_WAYS = {
 @pytest.mark.parametrize(
     ("answers", "verdict", "kpo_score"),
     [
-        (required(1, 1, 1), Verdict.BPO, 0.0),
-        (required(2, 2, 2), Verdict.BPO, 25.0),
-        (required(3, 3, 3), Verdict.HYBRID, 50.0),
-        (required(2, 3, 3), Verdict.HYBRID, 41.7),
-        (required(4, 4, 4), Verdict.KPO, 75.0),
-        (required(5, 5, 5), Verdict.KPO, 100.0),
+        (required_answers(1, 1, 1), Verdict.BPO, 0.0),
+        (required_answers(2, 2, 2), Verdict.BPO, 25.0),
+        (required_answers(3, 3, 3), Verdict.HYBRID, 50.0),
+        (required_answers(2, 3, 3), Verdict.HYBRID, 41.7),
+        (required_answers(4, 4, 4), Verdict.KPO, 75.0),
+        (required_answers(5, 5, 5), Verdict.KPO, 100.0),
         (every(1, customer_contact=1), Verdict.BPO, 5.6),
         (every(1, customer_contact=5), Verdict.BPO, 0.0),
         (every(2, customer_contact=4), Verdict.BPO, 25.0),
@@ -61,9 +56,9 @@ PULLING_BOTH_WAYS = {
         (every(4, customer_contact=2), Verdict.KPO, 75.0),
         (every(5, customer_contact=5), Verdict.KPO, 94.4),
         (every(5, customer_contact=1), Verdict.KPO, 100.0),
-        (required(3, 3, 4, customer_contact=5), Verdict.HYBRID, 52.5),
+        (required_answers(3, 3, 4, customer_contact=5), Verdict.HYBRID, 52.5),
         # Score says KPO, but strong answers pull hard both ways.
-        (required(5, 5, 1), Verdict.HYBRID, 66.7),
+        (required_answers(5, 5, 1), Verdict.HYBRID, 66.7),
         (PULLING_BOTH_WAYS, Verdict.HYBRID, 72.2),
     ],
 )
@@ -76,27 +71,27 @@ def test_answers_to_verdict(answers, verdict, kpo_score):
 def test_kpo_score_is_the_weighted_mean_lean():
     # task 4 (lean 0.75, weight 3), skill 2 (0.25, 3), decision 3 (0.5, 3),
     # technology 5 (1.0, 1), customer contact 4 (reversed: 0.25, 1)
-    answers = required(4, 2, 3, technology=5, customer_contact=4)
+    answers = required_answers(4, 2, 3, technology=5, customer_contact=4)
     expected = 100 * (3 * 0.75 + 3 * 0.25 + 3 * 0.5 + 1 * 1.0 + 1 * 0.25) / 11
     assert score(answers).kpo_score == round(expected, 1) == 52.3
 
 
 def test_unanswered_factors_drop_out_instead_of_counting_as_middle():
-    assert score(required(1, 1, 1)).kpo_score == 0.0
+    assert score(required_answers(1, 1, 1)).kpo_score == 0.0
     blank = {factor.value: None for factor in Factor if not factor.required}
-    assert score({**required(1, 1, 1), **blank}) == score(required(1, 1, 1))
+    assert score({**required_answers(1, 1, 1), **blank}) == score(required_answers(1, 1, 1))
 
 
 def test_customer_contact_is_reversed():
-    low = score(required(3, 3, 3, customer_contact=1))
-    high = score(required(3, 3, 3, customer_contact=5))
+    low = score(required_answers(3, 3, 3, customer_contact=1))
+    high = score(required_answers(3, 3, 3, customer_contact=5))
     assert low.kpo_score > 50 > high.kpo_score
     assert low.factors[-1].leans is Lean.KPO
     assert high.factors[-1].leans is Lean.BPO
 
 
 def test_thresholds_are_inclusive():
-    answers = required(2, 1, 1)  # kpo_score 8.3
+    answers = required_answers(2, 1, 1)  # kpo_score 8.3
     assert score(answers).kpo_score == 8.3
     inclusive = Parameters(bpo_max=8.3, kpo_min=60)
     assert score(answers, inclusive).verdict is Verdict.BPO
@@ -106,7 +101,7 @@ def test_thresholds_are_inclusive():
 
 
 def test_thresholds_with_more_decimals_than_the_score():
-    answers = required(2, 1, 1)  # 8.3
+    answers = required_answers(2, 1, 1)  # 8.3
     assert score(answers, Parameters(bpo_max=8.33, kpo_min=60)).verdict is Verdict.BPO
     assert score(answers, Parameters(bpo_max=8.29, kpo_min=60)).verdict is Verdict.HYBRID
     assert score(answers, Parameters(bpo_max=1, kpo_min=8.27)).verdict is Verdict.KPO
@@ -114,7 +109,7 @@ def test_thresholds_with_more_decimals_than_the_score():
 
 
 def test_weights_change_the_score():
-    answers = required(5, 1, 1)
+    answers = required_answers(5, 1, 1)
     assert score(answers).kpo_score == 33.3
     heavy = dict(DEFAULT_WEIGHTS) | {Factor.TASK_COMPLEXITY: 6.0}
     assert score(answers, Parameters(weights=heavy)).kpo_score == 50.0
@@ -139,7 +134,7 @@ def test_opposite_pull_needs_substantial_weight_on_both_sides():
 
 
 def test_opposite_pull_inside_the_band():
-    answers = required(4, 2, 3, process_definition=2, customer_contact=4)
+    answers = required_answers(4, 2, 3, process_definition=2, customer_contact=4)
     result = score(answers)
     assert result.verdict is Verdict.HYBRID
     assert result.opposite_pull
@@ -152,9 +147,9 @@ def test_opposite_pull_inside_the_band():
 @pytest.mark.parametrize(
     ("answers", "start"),
     [
-        (required(1, 1, 1), "BPO: a KPO score of 0.0 is at or below the BPO limit of 35"),
-        (required(5, 5, 5), "KPO: a KPO score of 100.0 is at or above the KPO limit of 65"),
-        (required(3, 3, 3), "Hybrid: a KPO score of 50.0 falls between 35 and 65, so"),
+        (required_answers(1, 1, 1), "BPO: a KPO score of 0.0 is at or below the BPO limit of 35"),
+        (required_answers(5, 5, 5), "KPO: a KPO score of 100.0 is at or above the KPO limit of 65"),
+        (required_answers(3, 3, 3), "Hybrid: a KPO score of 50.0 falls between 35 and 65, so"),
     ],
 )
 def test_summary_states_verdict_and_why(answers, start):
@@ -162,7 +157,7 @@ def test_summary_states_verdict_and_why(answers, start):
 
 
 def test_factor_results_cover_answered_factors_in_order():
-    answers = {"customer_contact": 2, **required(4, 1, 3), "technology": 5}
+    answers = {"customer_contact": 2, **required_answers(4, 1, 3), "technology": 5}
     result = score(answers)
     assert [item.factor for item in result.factors] == [
         Factor.TASK_COMPLEXITY,
@@ -184,7 +179,12 @@ def test_factor_results_cover_answered_factors_in_order():
 
 @pytest.mark.parametrize(
     "answers",
-    [required(1, 1, 1), required(5, 1, 2, technology=4), every(4, 2), PULLING_BOTH_WAYS],
+    [
+        required_answers(1, 1, 1),
+        required_answers(5, 1, 2, technology=4),
+        every(4, 2),
+        PULLING_BOTH_WAYS,
+    ],
 )
 def test_contributions_explain_the_score(answers):
     result = score(answers)
@@ -195,13 +195,13 @@ def test_contributions_explain_the_score(answers):
 
 
 def test_top_reasons_follow_the_verdict():
-    bpo = score(required(1, 2, 1, customer_contact=1))
+    bpo = score(required_answers(1, 2, 1, customer_contact=1))
     assert [item.factor for item in bpo.top_reasons(2)] == [
         Factor.TASK_COMPLEXITY,
         Factor.DECISION_AUTHORITY,
     ]
     assert Factor.CUSTOMER_CONTACT not in [item.factor for item in bpo.top_reasons(9)]
-    kpo = score(required(5, 4, 5, customer_contact=5))
+    kpo = score(required_answers(5, 4, 5, customer_contact=5))
     assert [item.factor for item in kpo.top_reasons()] == [
         Factor.TASK_COMPLEXITY,
         Factor.DECISION_AUTHORITY,
@@ -214,12 +214,12 @@ def test_top_reasons_follow_the_verdict():
         Factor.DECISION_AUTHORITY,
         Factor.PROCESS_DEFINITION,
     ]
-    assert score(required(3, 3, 3)).top_reasons() == ()
+    assert score(required_answers(3, 3, 3)).top_reasons() == ()
 
 
 def test_split_only_for_hybrid():
-    assert score(required(1, 1, 1)).split is None
-    assert score(required(5, 5, 5)).split is None
+    assert score(required_answers(1, 1, 1)).split is None
+    assert score(required_answers(5, 5, 5)).split is None
     split = score(PULLING_BOTH_WAYS).split
     assert split is not None
     assert split.bpo == (
@@ -242,14 +242,14 @@ def test_split_only_for_hybrid():
 
 
 def test_split_with_one_side_named():
-    only_bpo_parts = score(required(2, 3, 3, driving_force=5)).split
+    only_bpo_parts = score(required_answers(2, 3, 3, driving_force=5)).split
     assert only_bpo_parts is not None
     assert only_bpo_parts.kpo == (Factor.DRIVING_FORCE,)
     assert only_bpo_parts.text == (
         "Hand the routine steps that repeat to a BPO provider; keep the cases that need "
         "expert judgment with a KPO specialist or in-house."
     )
-    only_kpo_parts = score(required(4, 3, 3, driving_force=1)).split
+    only_kpo_parts = score(required_answers(4, 3, 3, driving_force=1)).split
     assert only_kpo_parts is not None
     assert only_kpo_parts.text == (
         "Hand the routine, rule-driven steps to a BPO provider; keep the analysis of complex "
@@ -270,8 +270,8 @@ def test_split_for_middling_answers_gives_general_advice():
     [
         (every(1, customer_contact=5), ConfidenceLevel.HIGH, 1.0),
         (every(2, customer_contact=4), ConfidenceLevel.HIGH, 0.67),
-        (required(5, 5, 5), ConfidenceLevel.MEDIUM, 0.62),
-        (required(2, 3, 3), ConfidenceLevel.LOW, 0.28),
+        (required_answers(5, 5, 5), ConfidenceLevel.MEDIUM, 0.62),
+        (required_answers(2, 3, 3), ConfidenceLevel.LOW, 0.28),
         (every(3, customer_contact=3), ConfidenceLevel.HIGH, 1.0),
     ],
 )
@@ -282,7 +282,7 @@ def test_confidence_levels(answers, level, value):
 
 
 def test_confidence_parts():
-    confidence = score(required(5, 5, 5)).confidence
+    confidence = score(required_answers(5, 5, 5)).confidence
     assert (confidence.margin, confidence.coverage, confidence.tension) == (1.0, 0.5, 0.0)
     assert confidence.text == (
         "Medium confidence: the KPO score of 100.0 is 35.0 points over the KPO limit; "
@@ -291,13 +291,13 @@ def test_confidence_parts():
 
 
 def test_confidence_drops_when_strong_answers_disagree():
-    agreeing = score(required(5, 5, 5, core_proximity=5)).confidence
-    disagreeing = score(required(5, 5, 5, core_proximity=1)).confidence
+    agreeing = score(required_answers(5, 5, 5, core_proximity=5)).confidence
+    disagreeing = score(required_answers(5, 5, 5, core_proximity=1)).confidence
     assert disagreeing.tension == 0.36
     assert disagreeing.value < agreeing.value
     assert disagreeing.text.endswith("; 18% of the answered weight pulls strongly the other way.")
     # A BPO verdict with a strong KPO answer says so too.
-    bpo = score(required(1, 1, 1, core_proximity=5)).confidence
+    bpo = score(required_answers(1, 1, 1, core_proximity=5)).confidence
     assert bpo.text.endswith("; 18% of the answered weight pulls strongly the other way.")
 
 
@@ -317,11 +317,11 @@ def test_opposite_pull_share_of_one_half_needs_an_even_split():
     parameters = Parameters(opposite_pull_share=0.5, bpo_max=45, kpo_min=50)
     # Strongly KPO: task 3 + decision 3 + no customer contact 1 = 7 units;
     # strongly BPO: skill 3 + process 2 + core 2 = 7 units. Score 50.0: KPO by the band.
-    even = required(5, 1, 5, process_definition=1, core_proximity=1, customer_contact=1)
+    even = required_answers(5, 1, 5, process_definition=1, core_proximity=1, customer_contact=1)
     result = score(even, parameters)
     assert (result.kpo_score, result.verdict, result.opposite_pull) == (50.0, Verdict.HYBRID, True)
     assert result.confidence.margin == 1.0
-    uneven = required(5, 1, 5, process_definition=1, core_proximity=1, customer_contact=3)
+    uneven = required_answers(5, 1, 5, process_definition=1, core_proximity=1, customer_contact=3)
     assert not score(uneven, parameters).opposite_pull
 
 
@@ -329,12 +329,12 @@ def test_invalid_answers_raise_answer_error():
     with pytest.raises(AnswerError):
         score({"task_complexity": 3})
     with pytest.raises(AnswerError):
-        score(required(3, 3, 6))
+        score(required_answers(3, 3, 6))
 
 
 def test_result_knows_its_engine_version():
     assert ENGINE_VERSION == "1.0.0"
-    assert score(required(3, 3, 3)).engine_version == ENGINE_VERSION
+    assert score(required_answers(3, 3, 3)).engine_version == ENGINE_VERSION
 
 
 def test_to_dict_shape():
@@ -376,17 +376,17 @@ def test_to_dict_shape():
     ]
     assert list(data["split"]) == ["bpo", "kpo", "text"]
     assert json.loads(json.dumps(data)) == data
-    assert score(required(1, 1, 1)).to_dict()["split"] is None
+    assert score(required_answers(1, 1, 1)).to_dict()["split"] is None
 
 
-@pytest.mark.parametrize("answers", [required(1, 1, 1), PULLING_BOTH_WAYS, every(3, 2)])
+@pytest.mark.parametrize("answers", [required_answers(1, 1, 1), PULLING_BOTH_WAYS, every(3, 2)])
 def test_result_round_trips_through_json(answers):
     result = score(answers)
     assert Result.from_dict(json.loads(json.dumps(result.to_dict()))) == result
 
 
 def test_from_dict_accepts_whole_numbers_for_decimals():
-    data = score(required(5, 5, 5)).to_dict()
+    data = score(required_answers(5, 5, 5)).to_dict()
     data["kpo_score"] = 100
     restored = Result.from_dict(data)
     assert restored.kpo_score == 100.0
@@ -394,7 +394,7 @@ def test_from_dict_accepts_whole_numbers_for_decimals():
 
 
 def test_from_dict_keeps_stored_texts():
-    data = score(required(1, 1, 1)).to_dict()
+    data = score(required_answers(1, 1, 1)).to_dict()
     data["factors"][0]["reason"] = "An older wording."
     data["engine_version"] = "0.9.0"
     restored = Result.from_dict(data)
@@ -486,7 +486,7 @@ def test_decimal_weights_are_read_as_decimals():
         Factor.DECISION_AUTHORITY: 0.3,
     }
     # Lean: 1, 1, 0 on weights 0.1, 0.2, 0.3 -> exactly 50.
-    result = score(required(5, 5, 1), Parameters(weights=weights))
+    result = score(required_answers(5, 5, 1), Parameters(weights=weights))
     assert result.kpo_score == 50.0
 
 

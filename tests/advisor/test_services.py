@@ -13,14 +13,14 @@ ROUTINE = {Factor.TASK_COMPLEXITY: 1, Factor.SKILL_SCARCITY: 1, Factor.DECISION_
 EXPERT = {Factor.TASK_COMPLEXITY: 5, Factor.SKILL_SCARCITY: 5, Factor.DECISION_AUTHORITY: 5}
 
 
-def test_advice_matches_services_of_the_recommended_kind(catalog):
+def test_advice_matches_services_of_the_recommended_kind(two_services_two_vendors):
     advice = advice_build(answers=ROUTINE, preferences={})
     assert advice.result.verdict == "bpo"
     assert [match.slug for match in advice.services] == ["data-entry"]
     assert [match.slug for match in advice.vendors] == ["manila-keyers"]
 
 
-def test_preferences_shape_the_vendor_ranking(catalog):
+def test_preferences_shape_the_vendor_ranking(two_services_two_vendors):
     advice = advice_build(answers=EXPERT, preferences={"countries": ["PL"], "budget": 30})
     [vendor] = advice.vendors
     texts = [item.text for item in vendor.breakdown]
@@ -28,7 +28,7 @@ def test_preferences_shape_the_vendor_ranking(catalog):
     assert any("$30" in text for text in texts)
 
 
-def test_recommendation_keeps_a_complete_snapshot(catalog):
+def test_recommendation_keeps_a_complete_snapshot(two_services_two_vendors):
     recommendation = recommendation_create(answers=EXPERT, preferences={"needs_24_7": True})
     stored = Recommendation.objects.get()
     assert stored == recommendation
@@ -41,7 +41,7 @@ def test_recommendation_keeps_a_complete_snapshot(catalog):
     assert [match["slug"] for match in stored.vendors] == ["krakow-insight"]
 
 
-def test_a_repeated_preference_is_saved_once_in_the_order_first_given(catalog):
+def test_a_repeated_preference_is_saved_once_in_the_order_first_given(two_services_two_vendors):
     # The path of the recommend command and of any caller that skips the form.
     preferences = {"countries": ["PL"] * 900 + ["PH", "PL"], "languages": ["pl", "en", "pl"]}
     recommendation = recommendation_create(answers=EXPERT, preferences=preferences)
@@ -50,7 +50,7 @@ def test_a_repeated_preference_is_saved_once_in_the_order_first_given(catalog):
     assert recommendation.preferences["languages"] == ["pl", "en"]
 
 
-def test_tokens_are_long_random_and_not_the_primary_key(catalog):
+def test_tokens_are_long_random_and_not_the_primary_key(two_services_two_vendors):
     tokens = {recommendation_create(answers=ROUTINE, preferences={}).token for _ in range(5)}
     assert len(tokens) == 5
     for token in tokens:
@@ -58,7 +58,7 @@ def test_tokens_are_long_random_and_not_the_primary_key(catalog):
         assert not token.isdigit()
 
 
-def test_the_same_submission_twice_makes_one_recommendation(catalog):
+def test_the_same_submission_twice_makes_one_recommendation(two_services_two_vendors):
     submission = uuid.uuid4()
     first = recommendation_create(answers=ROUTINE, preferences={}, submission_id=submission)
     second = recommendation_create(answers=ROUTINE, preferences={}, submission_id=submission)
@@ -66,14 +66,14 @@ def test_the_same_submission_twice_makes_one_recommendation(catalog):
     assert Recommendation.objects.count() == 1
 
 
-def test_the_same_form_with_changed_answers_makes_a_new_recommendation(catalog):
+def test_the_same_form_with_changed_answers_makes_a_new_recommendation(two_services_two_vendors):
     submission = uuid.uuid4()
     first = recommendation_create(answers=ROUTINE, preferences={}, submission_id=submission)
     second = recommendation_create(answers=EXPERT, preferences={}, submission_id=submission)
     assert first.pk != second.pk
 
 
-def test_changed_weights_apply_to_new_recommendations_only(catalog):
+def test_changed_weights_apply_to_new_recommendations_only(two_services_two_vendors):
     old = recommendation_create(answers=ROUTINE, preferences={})
     settings = ScoringSettings.objects.get()
     settings.task_complexity_weight = 9
@@ -85,7 +85,7 @@ def test_changed_weights_apply_to_new_recommendations_only(catalog):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_identical_submissions_make_one_recommendation(catalog):
+def test_concurrent_identical_submissions_make_one_recommendation(two_services_two_vendors):
     submission = uuid.uuid4()
     results, errors = [], []
 

@@ -12,13 +12,10 @@ from advisor.models import Recommendation, ScoringSettings
 from advisor.views import questionnaire_form
 from outsourcing.models import Language
 from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS
+from tests.helpers import submit
 
 QUESTIONNAIRE = "/advisor/"
 PREVIEW = "/advisor/preview/"
-
-
-def submit(client, answers, **extra):
-    return client.post(QUESTIONNAIRE, {"submission_id": str(uuid.uuid4()), **answers, **extra})
 
 
 def test_urls_are_the_public_contract():
@@ -27,7 +24,7 @@ def test_urls_are_the_public_contract():
     assert reverse("advisor:recommendation_detail", args=["a" * 24]) == f"/r/{'a' * 24}/"
 
 
-def test_questionnaire_asks_every_question_in_plain_words(client, catalog):
+def test_questionnaire_asks_every_question_in_plain_words(client, two_services_two_vendors):
     response = client.get(QUESTIONNAIRE)
     assert response.status_code == 200
     content = response.content.decode()
@@ -40,12 +37,13 @@ def test_questionnaire_asks_every_question_in_plain_words(client, catalog):
     assert 'name="submission_id"' in content
 
 
-def test_questionnaire_answers_htmx_requests(client, catalog, htmx_headers):
+def test_questionnaire_answers_htmx_requests(client, two_services_two_vendors, htmx_headers):
     response = client.get(QUESTIONNAIRE, headers=htmx_headers)
     assert response.status_code == 200
+    assert '<form id="questionnaire"' in response.content.decode()
 
 
-def test_starting_from_a_service_prefills_its_profile(client, catalog):
+def test_starting_from_a_service_prefills_its_profile(client, two_services_two_vendors):
     response = client.get(QUESTIONNAIRE, {"service": "market-research"})
     form = response.context["form"]
     assert form.initial["task_complexity"] == 5
@@ -54,7 +52,7 @@ def test_starting_from_a_service_prefills_its_profile(client, catalog):
     assert "Pre-filled with the typical answers for" in response.content.decode()
 
 
-def test_unknown_starting_service_or_token_is_ignored(client, catalog):
+def test_unknown_starting_service_or_token_is_ignored(client, two_services_two_vendors):
     for query in [
         {"service": "nope"},
         {"from": "x" * 500},
@@ -66,7 +64,7 @@ def test_unknown_starting_service_or_token_is_ignored(client, catalog):
         assert "answers of a saved recommendation" not in content
 
 
-def test_submitting_saves_and_redirects_to_the_share_link(client, catalog):
+def test_submitting_saves_and_redirects_to_the_share_link(client, two_services_two_vendors):
     response = submit(client, EXPERT_ANSWERS, countries=["PL"], budget="60")
     recommendation = Recommendation.objects.get()
     assert response.status_code == 302
@@ -76,7 +74,7 @@ def test_submitting_saves_and_redirects_to_the_share_link(client, catalog):
     assert recommendation.preferences["budget"] == 60
 
 
-def test_missing_required_answer_keeps_every_other_answer(client, catalog):
+def test_missing_required_answer_keeps_every_other_answer(client, two_services_two_vendors):
     answers = {**EXPERT_ANSWERS, "decision_authority": "", "technology": "4"}
     response = submit(client, answers, budget="45")
     assert response.status_code == 400
@@ -104,7 +102,9 @@ def test_missing_required_answer_keeps_every_other_answer(client, catalog):
         ("3.5", "Task complexity must be a whole number from 1 to 5, not '3.5'."),
     ],
 )
-def test_tampered_values_are_refused_and_save_nothing(client, catalog, value, message):
+def test_tampered_values_are_refused_and_save_nothing(
+    client, two_services_two_vendors, value, message
+):
     response = submit(client, {**EXPERT_ANSWERS, "task_complexity": value})
     assert response.status_code == 400
     assert response.context["form"].errors["task_complexity"] == [message]
@@ -116,7 +116,9 @@ LONG_NUMBER = "9" * 4301  # past Python's limit for turning digits into an int
 LONG_NUMBER_MESSAGE = "Technology must be between 1 and 5, not a number 4,301 digits long."
 
 
-def test_a_number_too_long_to_read_is_refused_and_keeps_the_other_answers(client, catalog):
+def test_a_number_too_long_to_read_is_refused_and_keeps_the_other_answers(
+    client, two_services_two_vendors
+):
     response = submit(client, {**EXPERT_ANSWERS, "technology": LONG_NUMBER}, budget="45")
     assert response.status_code == 400
     assert LONG_NUMBER_MESSAGE in response.content.decode()
@@ -126,7 +128,9 @@ def test_a_number_too_long_to_read_is_refused_and_keeps_the_other_answers(client
     assert not Recommendation.objects.exists()
 
 
-def test_the_preview_refuses_a_number_too_long_to_read(client, catalog, htmx_headers):
+def test_the_preview_refuses_a_number_too_long_to_read(
+    client, two_services_two_vendors, htmx_headers
+):
     response = client.post(
         PREVIEW, {**EXPERT_ANSWERS, "technology": LONG_NUMBER}, headers=htmx_headers
     )
@@ -134,14 +138,14 @@ def test_the_preview_refuses_a_number_too_long_to_read(client, catalog, htmx_hea
     assert LONG_NUMBER_MESSAGE in response.content.decode()
 
 
-def test_unknown_field_is_refused(client, catalog):
+def test_unknown_field_is_refused(client, two_services_two_vendors):
     response = submit(client, EXPERT_ANSWERS, is_admin="1")
     assert response.status_code == 400
     assert "fields it does not have (“is_admin”)" in response.content.decode()
     assert not Recommendation.objects.exists()
 
 
-def test_repeated_answer_is_refused(client, catalog):
+def test_repeated_answer_is_refused(client, two_services_two_vendors):
     response = client.post(
         QUESTIONNAIRE,
         "task_complexity=1&task_complexity=5&skill_scarcity=1&decision_authority=1",
@@ -154,7 +158,7 @@ def test_repeated_answer_is_refused(client, catalog):
     assert not Recommendation.objects.exists()
 
 
-def test_unknown_preference_choice_is_refused(client, catalog):
+def test_unknown_preference_choice_is_refused(client, two_services_two_vendors):
     response = submit(client, EXPERT_ANSWERS, countries=["ZZ"], budget="-5")
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -163,13 +167,13 @@ def test_unknown_preference_choice_is_refused(client, catalog):
     assert not Recommendation.objects.exists()
 
 
-def test_a_repeated_preference_is_saved_once(client, catalog):
+def test_a_repeated_preference_is_saved_once(client, two_services_two_vendors):
     response = submit(client, EXPERT_ANSWERS, countries=["PL"] * 900 + ["PH", "PL"])
     assert response.status_code == 302
     assert Recommendation.objects.get().preferences["countries"] == ["PH", "PL"]
 
 
-def test_double_submit_creates_one_recommendation(client, catalog):
+def test_double_submit_creates_one_recommendation(client, two_services_two_vendors):
     data = {"submission_id": str(uuid.uuid4()), **ROUTINE_ANSWERS}
     first = client.post(QUESTIONNAIRE, data)
     second = client.post(QUESTIONNAIRE, data)
@@ -177,11 +181,13 @@ def test_double_submit_creates_one_recommendation(client, catalog):
     assert Recommendation.objects.count() == 1
 
 
-def test_questionnaire_refuses_other_methods(client, catalog):
+def test_questionnaire_refuses_other_methods(client, two_services_two_vendors):
     assert client.put(QUESTIONNAIRE).status_code == 405
 
 
-def test_preview_shows_progress_before_the_required_answers(client, catalog, htmx_headers):
+def test_preview_shows_progress_before_the_required_answers(
+    client, two_services_two_vendors, htmx_headers
+):
     response = client.post(PREVIEW, {"task_complexity": "4"}, headers=htmx_headers)
     assert response.status_code == 200
     content = response.content.decode()
@@ -191,7 +197,7 @@ def test_preview_shows_progress_before_the_required_answers(client, catalog, htm
     assert 'aria-live="polite"' in content
 
 
-def test_preview_shows_verdict_score_and_reasons(client, catalog, htmx_headers):
+def test_preview_shows_verdict_score_and_reasons(client, two_services_two_vendors, htmx_headers):
     response = client.post(PREVIEW, EXPERT_ANSWERS, headers=htmx_headers)
     assert response.status_code == 200
     preview = response.context["preview"]
@@ -202,14 +208,16 @@ def test_preview_shows_verdict_score_and_reasons(client, catalog, htmx_headers):
         assert reason.reason.replace("'", "&#x27;") in content
 
 
-def test_preview_changes_with_the_answers(client, catalog, htmx_headers):
+def test_preview_changes_with_the_answers(client, two_services_two_vendors, htmx_headers):
     routine = client.post(PREVIEW, ROUTINE_ANSWERS, headers=htmx_headers)
     expert = client.post(PREVIEW, EXPERT_ANSWERS, headers=htmx_headers)
     assert routine.context["preview"].verdict == "bpo"
     assert expert.context["preview"].verdict == "kpo"
 
 
-def test_preview_refuses_tampered_values_with_a_message(client, catalog, htmx_headers):
+def test_preview_refuses_tampered_values_with_a_message(
+    client, two_services_two_vendors, htmx_headers
+):
     response = client.post(
         PREVIEW, {**ROUTINE_ANSWERS, "skill_scarcity": "9"}, headers=htmx_headers
     )
@@ -218,15 +226,11 @@ def test_preview_refuses_tampered_values_with_a_message(client, catalog, htmx_he
     assert not Recommendation.objects.exists()
 
 
-def test_preview_works_as_a_plain_post_and_refuses_get(client, catalog):
-    assert client.post(PREVIEW, ROUTINE_ANSWERS).status_code == 200
+def test_preview_works_as_a_plain_post_and_refuses_get(client, two_services_two_vendors):
+    response = client.post(PREVIEW, ROUTINE_ANSWERS)
+    assert response.status_code == 200
+    assert response.context["answered_count"] == 3
     assert client.get(PREVIEW).status_code == 405
-
-
-@pytest.fixture
-def recommendation(client, catalog):
-    submit(client, EXPERT_ANSWERS, countries=["PL"])
-    return Recommendation.objects.get()
 
 
 def test_recommendation_page_is_a_brief_a_manager_can_read(client, recommendation):
@@ -263,13 +267,16 @@ def test_recommendation_page_shows_no_internal_ids(client, recommendation):
 def test_recommendation_page_answers_htmx_requests(client, recommendation, htmx_headers):
     response = client.get(recommendation.get_absolute_url(), headers=htmx_headers)
     assert response.status_code == 200
+    content = response.content.decode()
+    assert "KPO score 100" in content
+    assert "Krakow Insight" in content
 
 
 @pytest.mark.parametrize(
     "path",
     ["/r/AAAAAAAAAAAAAAAAAAAAAAAA/", "/r/short/", "/r/1/", "/r/%3Cscript%3E/", "/r/"],
 )
-def test_unknown_or_malformed_token_gives_the_404_page(client, catalog, path):
+def test_unknown_or_malformed_token_gives_the_404_page(client, two_services_two_vendors, path):
     response = client.get(path)
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
@@ -284,7 +291,9 @@ def test_edit_a_copy_prefills_answers_and_preferences(client, recommendation):
     assert "makes a new link" in response.content.decode()
 
 
-def test_old_link_shows_the_old_result_after_a_weight_change(client, catalog, admin_client):
+def test_old_link_shows_the_old_result_after_a_weight_change(
+    client, two_services_two_vendors, admin_client
+):
     answers = {"task_complexity": "4", "skill_scarcity": "4", "decision_authority": "4"}
     submit(client, answers)
     old = Recommendation.objects.get()
@@ -314,7 +323,7 @@ def main_content(page):
     return page[page.index("<main") : page.index("</main>")]
 
 
-def test_questionnaire_forms_share_their_choices_rather_than_copy_them(catalog):
+def test_questionnaire_forms_share_their_choices_rather_than_copy_them(two_services_two_vendors):
     first, second = questionnaire_form(), questionnaire_form(QueryDict("countries=XX"))
     task = "task_complexity"
     assert first.fields[task].widget.choices is second.fields[task].widget.choices
@@ -346,12 +355,12 @@ def test_a_deleted_recommendation_stops_answering_at_once(client, recommendation
     assert not copy.context["form"].initial.get("task_complexity")
 
 
-def test_a_link_that_never_existed_is_never_not_modified(client, catalog):
+def test_a_link_that_never_existed_is_never_not_modified(client, two_services_two_vendors):
     response = client.get("/r/AAAAAAAAAAAAAAAAAAAAAAAA/", headers={"If-None-Match": "*"})
     assert response.status_code == 404
 
 
-def test_a_plain_text_preview_does_not_change_what_others_see(client, catalog):
+def test_a_plain_text_preview_does_not_change_what_others_see(client, two_services_two_vendors):
     body = urlencode(EXPERT_ANSWERS)
     form = "application/x-www-form-urlencoded"
     client.post(PREVIEW, body, content_type="text/plain")
@@ -360,7 +369,7 @@ def test_a_plain_text_preview_does_not_change_what_others_see(client, catalog):
     assert "KPO score 100" in response.text
 
 
-def test_an_old_link_keeps_the_preference_names_it_was_saved_with(client, catalog):
+def test_an_old_link_keeps_the_preference_names_it_was_saved_with(client, two_services_two_vendors):
     submit(client, EXPERT_ANSWERS, languages=["en"])
     recommendation = Recommendation.objects.get()
     Language.objects.filter(code="en").update(name="Englisch")

@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from advisor import services
 from advisor.engine import Factor
 from advisor.models import ScoringSettings
+from tests.browser.helpers import DESKTOP
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made
 # by the test itself (factories, assertions) are still plain synchronous code.
@@ -29,9 +29,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 SKIP_MESSAGE = (
     f"Browser tests skipped: Chromium not found at {CHROMIUM}; install the Debian package chromium"
 )
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-DESKTOP = {"width": 1440, "height": 900}
-PHONE = {"width": 375, "height": 812}
 # A local server answers in milliseconds; fail fast rather than wait half a minute.
 TIMEOUT_MS = 5_000
 expect.set_options(timeout=TIMEOUT_MS)
@@ -155,12 +152,6 @@ def page(open_page):
     return open_page()
 
 
-@pytest.fixture
-def catalog():
-    """The shipped catalog and sample vendors: what a visitor would really see."""
-    call_command("load_catalog", verbosity=0)
-
-
 def make_recommendation(answers: dict[str, int], **preferences):
     return services.recommendation_create(
         answers={Factor(key): value for key, value in answers.items()}, preferences=preferences
@@ -191,15 +182,9 @@ HYBRID_ANSWERS = {
 
 
 @pytest.fixture
-def recommendations(catalog):
+def recommendations_by_verdict(shipped_catalog):
     return {
         "bpo": make_recommendation(BPO_ANSWERS, countries=["PH"], needs_24_7=True),
         "kpo": make_recommendation(KPO_ANSWERS, budget=60),
         "hybrid": make_recommendation(HYBRID_ANSWERS),
     }
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    width = page.viewport_size["width"]
-    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)

@@ -18,7 +18,7 @@ def preview(page):
     return page.locator("#result-panel")
 
 
-def test_newcomer_goes_from_home_to_a_recommendation(page, catalog):
+def test_newcomer_goes_from_home_to_a_recommendation(page, shipped_catalog):
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Know what kind of outsourcing")
     page.get_by_role("link", name="Start the questionnaire").first.click()
@@ -51,9 +51,9 @@ def test_newcomer_goes_from_home_to_a_recommendation(page, catalog):
     expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
 
 
-def test_shared_link_shows_the_same_page_in_a_fresh_browser(open_page, recommendations):
+def test_shared_link_shows_the_same_page_in_a_fresh_browser(open_page, recommendations_by_verdict):
     first = open_page()
-    first.goto(recommendations["hybrid"].get_absolute_url())
+    first.goto(recommendations_by_verdict["hybrid"].get_absolute_url())
     share_url = first.locator("#share-url").input_value()
     brief = first.locator("main").inner_text()
 
@@ -63,8 +63,8 @@ def test_shared_link_shows_the_same_page_in_a_fresh_browser(open_page, recommend
     assert stranger.locator("main").inner_text() == brief
 
 
-def test_edit_a_copy_prefills_the_questionnaire(page, recommendations):
-    kpo = recommendations["kpo"]
+def test_edit_a_copy_prefills_the_questionnaire(page, recommendations_by_verdict):
+    kpo = recommendations_by_verdict["kpo"]
     page.goto(kpo.get_absolute_url())
     page.get_by_role("link", name="Edit a copy").click()
 
@@ -80,7 +80,7 @@ def test_edit_a_copy_prefills_the_questionnaire(page, recommendations):
     assert page.url != kpo.get_absolute_url()
 
 
-def test_vendor_directory_filters_in_place_and_reloads_to_the_same_results(page, catalog):
+def test_vendor_directory_filters_in_place_and_reloads_to_the_same_results(page, shipped_catalog):
     page.goto("/vendors/")
     heading = page.locator("#results-heading")
     everyone = heading.inner_text()
@@ -102,7 +102,7 @@ def test_vendor_directory_filters_in_place_and_reloads_to_the_same_results(page,
     expect(page.get_by_label("Service", exact=True)).to_have_value("market-research")
 
 
-def test_vendor_directory_searches_the_work_and_languages_in_place(page, catalog):
+def test_vendor_directory_searches_the_work_and_languages_in_place(page, shipped_catalog):
     page.goto("/vendors/")
     heading = page.locator("#results-heading")
     page.evaluate("window.marker = 'still the same page'")
@@ -120,7 +120,7 @@ def test_vendor_directory_searches_the_work_and_languages_in_place(page, catalog
     expect(page.locator(".vendor-card h3")).to_contain_text(["Ipê Digital Studio"])
 
 
-def test_catalog_editor_changes_a_description_and_sees_it_public(page, catalog):
+def test_catalog_editor_changes_a_description_and_sees_it_public(page, shipped_catalog):
     editor = catalog_editor()
     service = Service.objects.get(slug="payroll")
     page.goto("/admin/")
@@ -150,7 +150,7 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_keyboard_alone_completes_the_questionnaire(page, catalog):
+def test_keyboard_alone_completes_the_questionnaire(page, shipped_catalog):
     page.goto("/advisor/")
     for name in ["task_complexity", "skill_scarcity", "decision_authority"]:
         tab_to(page, f"input[name={name}]")
@@ -166,7 +166,30 @@ def test_keyboard_alone_completes_the_questionnaire(page, catalog):
     expect(page.locator(".verdict-card .verdict-word")).to_have_text("BPO")
 
 
-def test_missing_answers_are_pointed_out_and_the_rest_kept(page, watcher, catalog):
+def test_the_submit_button_is_disabled_once_the_submit_is_sent(page, market_research):
+    def answer_with_no_content(route):
+        # A 204 leaves the questionnaire showing, as a slow server would. A POST held
+        # unanswered would leave a navigation pending, and Playwright waits for that
+        # before it reads the page.
+        if route.request.method == "POST":
+            route.fulfill(status=204)
+        else:
+            route.continue_()
+
+    page.route("**/advisor/", answer_with_no_content)
+    page.goto("/advisor/")
+    for answer in ["#id_task_complexity_4", "#id_skill_scarcity_4", "#id_decision_authority_4"]:
+        page.locator(answer).check()
+    button = page.get_by_role("button", name="Working…")
+    with page.expect_request(lambda request: request.method == "POST"):
+        page.get_by_role("button", name="Get my recommendation").click()
+
+    expect(button).to_be_disabled()
+    expect(button).to_have_attribute("aria-busy", "true")
+    assert not Recommendation.objects.exists()
+
+
+def test_missing_answers_are_pointed_out_and_the_rest_kept(page, watcher, shipped_catalog):
     watcher.allow(r"status of 400")  # the form comes back as a 400, as it should
     page.goto("/advisor/")
     page.locator("#id_task_complexity_2").check()
@@ -184,8 +207,8 @@ def test_missing_answers_are_pointed_out_and_the_rest_kept(page, watcher, catalo
     expect(page.locator("#id_task_complexity_2")).to_be_checked()
 
 
-def test_pdf_download_is_the_brief(page, recommendations):
-    page.goto(recommendations["kpo"].get_absolute_url())
+def test_pdf_download_is_the_brief(page, recommendations_by_verdict):
+    page.goto(recommendations_by_verdict["kpo"].get_absolute_url())
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
     assert download.value.suggested_filename.startswith("outsourcing-recommendation-kpo-")

@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from outsourcing.models import Service, Vendor
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.helpers import DESKTOP, PHONE, screenshot
 from tests.factories import catalog_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +30,7 @@ def check_at_both_widths(page, name: str, show) -> None:
         screenshot(page, name)
 
 
-def test_every_public_page(page, recommendations):
+def test_every_public_page(page, recommendations_by_verdict):
     """One test for the lot, so the catalog loads once; every page is checked before
     it fails, and the failure lists them all."""
     pages = {
@@ -43,9 +43,9 @@ def test_every_public_page(page, recommendations):
         "vendors-best-fit": "/vendors/?service=email-support&sort=fit",
         "vendor": Vendor.objects.order_by("name").first().get_absolute_url(),
         "questionnaire": "/advisor/",
-        "recommendation-bpo": recommendations["bpo"].get_absolute_url(),
-        "recommendation-kpo": recommendations["kpo"].get_absolute_url(),
-        "recommendation-hybrid": recommendations["hybrid"].get_absolute_url(),
+        "recommendation-bpo": recommendations_by_verdict["bpo"].get_absolute_url(),
+        "recommendation-kpo": recommendations_by_verdict["kpo"].get_absolute_url(),
+        "recommendation-hybrid": recommendations_by_verdict["hybrid"].get_absolute_url(),
     }
     failures = []
     for name, url in pages.items():
@@ -56,7 +56,7 @@ def test_every_public_page(page, recommendations):
     assert not failures, "\n\n".join(failures)
 
 
-def test_not_found_page(page, watcher, catalog):
+def test_not_found_page(page, watcher, shipped_catalog):
     watcher.allow(r"status of 404")
 
     def show(page):
@@ -67,7 +67,7 @@ def test_not_found_page(page, watcher, catalog):
     check_at_both_widths(page, "not-found", show)
 
 
-def test_questionnaire_with_errors(page, watcher, catalog):
+def test_questionnaire_with_errors(page, watcher, shipped_catalog):
     watcher.allow(r"status of 400")
 
     def show(page):
@@ -79,7 +79,7 @@ def test_questionnaire_with_errors(page, watcher, catalog):
     check_at_both_widths(page, "questionnaire-errors", show)
 
 
-def test_admin_pages_an_editor_uses(page, catalog):
+def test_admin_pages_an_editor_uses(page, shipped_catalog):
     editor = catalog_editor()
     page.goto("/admin/login/")
     assert_accessible(page)

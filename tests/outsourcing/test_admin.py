@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from outsourcing.models import Service, Vendor
+from outsourcing.models import Vendor
 from tests.factories import (
     CertificationFactory,
     LanguageFactory,
@@ -18,7 +18,7 @@ CATALOG_MODELS = ["servicecategory", "service", "vendor", "language", "certifica
 
 
 @pytest.fixture
-def catalog():
+def data_entry_vendor():
     service = ServiceFactory(name="Data entry", slug="data-entry")
     vendor = VendorFactory(
         services=[service], certifications=[CertificationFactory()], delivery_countries=["PH", "IN"]
@@ -26,26 +26,26 @@ def catalog():
     return {"service": service, "vendor": vendor, "category": service.category}
 
 
-def admin_urls(catalog):
+def catalog_admin_urls(data_entry_vendor):
     urls = [reverse("admin:index")]
     for model in CATALOG_MODELS:
         urls.append(reverse(f"admin:outsourcing_{model}_changelist"))
         urls.append(reverse(f"admin:outsourcing_{model}_add"))
-    urls.append(reverse("admin:outsourcing_service_change", args=[catalog["service"].pk]))
-    urls.append(reverse("admin:outsourcing_vendor_change", args=[catalog["vendor"].pk]))
+    urls.append(reverse("admin:outsourcing_service_change", args=[data_entry_vendor["service"].pk]))
+    urls.append(reverse("admin:outsourcing_vendor_change", args=[data_entry_vendor["vendor"].pk]))
     return urls
 
 
-def test_anonymous_visitors_reach_no_admin_page(client, catalog):
-    for url in admin_urls(catalog):
+def test_anonymous_visitors_reach_no_admin_page(client, data_entry_vendor):
+    for url in catalog_admin_urls(data_entry_vendor):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_non_staff_users_reach_no_admin_page(client, catalog):
+def test_non_staff_users_reach_no_admin_page(client, data_entry_vendor):
     client.force_login(UserFactory())
-    for url in admin_urls(catalog):
+    for url in catalog_admin_urls(data_entry_vendor):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("admin:login"))
@@ -62,8 +62,8 @@ def test_catalog_editors_group_may_edit_the_catalog_and_nothing_else():
     assert codenames == expected
 
 
-def test_catalog_editor_can_use_every_catalog_page(editor_client, catalog):
-    for url in admin_urls(catalog):
+def test_catalog_editor_can_use_every_catalog_page(editor_client, data_entry_vendor):
+    for url in catalog_admin_urls(data_entry_vendor):
         assert editor_client.get(url).status_code == 200, url
 
 
@@ -74,8 +74,10 @@ def test_catalog_editor_cannot_see_users_or_groups(editor_client):
     assert "Users" not in index
 
 
-def test_catalog_editor_changes_a_service_and_buyers_see_it(editor_client, client, catalog):
-    service = catalog["service"]
+def test_catalog_editor_changes_a_service_and_buyers_see_it(
+    editor_client, client, data_entry_vendor
+):
+    service = data_entry_vendor["service"]
     url = reverse("admin:outsourcing_service_change", args=[service.pk])
     form = editor_client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
@@ -85,8 +87,8 @@ def test_catalog_editor_changes_a_service_and_buyers_see_it(editor_client, clien
     assert "Edited by an editor." in client.get(service.get_absolute_url()).content.decode()
 
 
-def test_admin_shows_a_clear_message_for_a_reversed_rate_range(admin_client, catalog):
-    vendor = catalog["vendor"]
+def test_admin_shows_a_clear_message_for_a_reversed_rate_range(admin_client, data_entry_vendor):
+    vendor = data_entry_vendor["vendor"]
     response = admin_client.post(
         reverse("admin:outsourcing_vendor_add"),
         {
@@ -112,7 +114,7 @@ def test_admin_shows_a_clear_message_for_a_reversed_rate_range(admin_client, cat
 
 
 @pytest.mark.parametrize("model", CATALOG_MODELS)
-def test_superuser_changelist_search_and_add(admin_client, catalog, model):
+def test_superuser_changelist_search_and_add(admin_client, data_entry_vendor, model):
     changelist = reverse(f"admin:outsourcing_{model}_changelist")
     assert admin_client.get(changelist).status_code == 200
     assert admin_client.get(changelist, {"q": "data"}).status_code == 200
@@ -123,14 +125,14 @@ def test_superuser_changelist_search_and_add(admin_client, catalog, model):
     ("name", "value"),
     [
         ("services__process_type__exact", "bpo"),
-        ("services__category__id__exact", lambda catalog: catalog["category"].pk),
+        ("services__category__id__exact", lambda objects: objects["category"].pk),
         ("headquarters__exact", "PH"),
         ("delivers_from", "IN"),
-        ("certifications__id__exact", lambda catalog: catalog["vendor"].certifications.get().pk),
+        ("certifications__id__exact", lambda objects: objects["vendor"].certifications.get().pk),
         ("is_active__exact", "1"),
     ],
 )
-def test_vendor_filters(admin_client, catalog, name, value):
+def test_vendor_filters(admin_client, data_entry_vendor, name, value):
     other = VendorFactory(
         is_active=False,
         headquarters="BR",
@@ -140,20 +142,22 @@ def test_vendor_filters(admin_client, catalog, name, value):
     )
     changelist = reverse("admin:outsourcing_vendor_changelist")
     assert f"{name}=" in admin_client.get(changelist).content.decode()
-    response = admin_client.get(changelist, {name: value(catalog) if callable(value) else value})
+    response = admin_client.get(
+        changelist, {name: value(data_entry_vendor) if callable(value) else value}
+    )
     assert response.status_code == 200
-    assert list(response.context["cl"].result_list) == [catalog["vendor"]]
+    assert list(response.context["cl"].result_list) == [data_entry_vendor["vendor"]]
     assert other not in response.context["cl"].result_list
 
 
-def test_delivery_country_filter_offers_countries_in_use(admin_client, catalog):
+def test_delivery_country_filter_offers_countries_in_use(admin_client, data_entry_vendor):
     response = admin_client.get(reverse("admin:outsourcing_vendor_changelist"))
     content = response.content.decode()
     assert "?delivers_from=IN" in content
     assert "?delivers_from=PH" in content
 
 
-def test_vendor_services_use_autocomplete(admin_client, catalog):
+def test_vendor_services_use_autocomplete(admin_client, data_entry_vendor):
     response = admin_client.get(
         reverse("admin:autocomplete"),
         {
@@ -167,21 +171,29 @@ def test_vendor_services_use_autocomplete(admin_client, catalog):
     assert response.json()["results"][0]["text"] == "Data entry"
 
 
-def test_bulk_actions(admin_client, catalog):
-    vendor, service = catalog["vendor"], catalog["service"]
+def test_bulk_actions_change_what_buyers_see(admin_client, client, data_entry_vendor):
+    vendor, service = data_entry_vendor["vendor"], data_entry_vendor["service"]
     changelist = reverse("admin:outsourcing_vendor_changelist")
-    for action in ["deactivate", "activate", "mark_verified"]:
+
+    def act(action):
         admin_client.post(changelist, {"action": action, "_selected_action": [vendor.pk]})
-    vendor.refresh_from_db()
-    assert vendor.is_active and vendor.is_verified
+        return client.get("/vendors/").text
+
+    assert vendor.name not in act("deactivate")
+    directory = act("activate")
+    assert vendor.name in directory
+    assert "Verified" not in directory
+    assert "Verified" in act("mark_verified")
+    assert service.name in client.get("/services/").text
     admin_client.post(
         reverse("admin:outsourcing_service_changelist"),
         {"action": "deactivate", "_selected_action": [service.pk]},
     )
-    assert not Service.objects.get(pk=service.pk).is_active
+    assert service.name not in client.get("/services/").text
+    assert client.get(service.get_absolute_url()).status_code == 404
 
 
-def test_category_list_counts_services(admin_client, catalog):
+def test_category_list_counts_services(admin_client, data_entry_vendor):
     ServiceCategoryFactory()
     response = admin_client.get(reverse("admin:outsourcing_servicecategory_changelist"))
     assert response.status_code == 200

@@ -36,7 +36,7 @@ def research_vendors():
     }
 
 
-def directory(client, query: str = "") -> str:
+def directory_page(client, query: str = "") -> str:
     return client.get(f"/vendors/{query}").text
 
 
@@ -47,7 +47,7 @@ def new_recommendation_vendors(client) -> list[str]:
 
 def warm(client) -> None:
     """Fill every cache a buyer's visit fills."""
-    directory(client)
+    directory_page(client)
     client.get("/advisor/")
     new_recommendation_vendors(client)
 
@@ -60,14 +60,14 @@ def test_a_vendor_deactivated_by_the_admin_bulk_action_disappears_at_once(
         reverse("admin:outsourcing_vendor_changelist"),
         {"action": "deactivate", "_selected_action": [research_vendors["krakow"].pk]},
     )
-    assert "Krakow Insight" not in directory(client)
+    assert "Krakow Insight" not in directory_page(client)
     assert new_recommendation_vendors(client) == ["Lisbon Analytics"]
 
 
 def test_a_vendor_deactivated_with_update_disappears_at_once(client, research_vendors):
     warm(client)
     Vendor.objects.filter(slug="krakow-insight").update(is_active=False)
-    assert "Krakow Insight" not in directory(client)
+    assert "Krakow Insight" not in directory_page(client)
     assert new_recommendation_vendors(client) == ["Lisbon Analytics"]
 
 
@@ -75,19 +75,19 @@ def test_a_vendor_verified_by_the_admin_bulk_action_shows_as_verified(
     client, admin_client, research_vendors
 ):
     warm(client)
-    assert "Verified" not in directory(client)
+    assert "Verified" not in directory_page(client)
     admin_client.post(
         reverse("admin:outsourcing_vendor_changelist"),
         {"action": "mark_verified", "_selected_action": [research_vendors["krakow"].pk]},
     )
-    assert "Verified" in directory(client)
+    assert "Verified" in directory_page(client)
     assert new_recommendation_vendors(client)[0] == "Krakow Insight"
 
 
 def test_bulk_created_vendors_show_at_once(client, research_vendors):
     warm(client)
     Vendor.objects.bulk_create([VendorFactory.build(name="Tallinn Data", slug="tallinn")])
-    assert "Tallinn Data" in directory(client)
+    assert "Tallinn Data" in directory_page(client)
 
 
 def test_bulk_updated_vendors_show_at_once(client, research_vendors):
@@ -95,14 +95,14 @@ def test_bulk_updated_vendors_show_at_once(client, research_vendors):
     krakow = research_vendors["krakow"]
     krakow.name = "Krakow Research"
     Vendor.objects.bulk_update([krakow], ["name"])
-    assert "Krakow Research" in directory(client)
+    assert "Krakow Research" in directory_page(client)
     assert "Krakow Research" in new_recommendation_vendors(client)
 
 
 def test_deleted_vendors_disappear_at_once(client, research_vendors):
     warm(client)
     Vendor.objects.filter(slug="krakow-insight").delete()
-    assert "Krakow Insight" not in directory(client)
+    assert "Krakow Insight" not in directory_page(client)
     assert new_recommendation_vendors(client) == ["Lisbon Analytics"]
 
 
@@ -117,9 +117,9 @@ def test_a_service_retired_with_update_disappears_from_new_recommendations(
 
 def test_a_service_added_to_a_vendor_shows_at_once(client, research_vendors):
     keying = ServiceFactory(name="Data entry", slug="data-entry")
-    assert "Krakow Insight" not in directory(client, "?service=data-entry")
+    assert "Krakow Insight" not in directory_page(client, "?service=data-entry")
     research_vendors["krakow"].services.add(keying)
-    assert "Krakow Insight" in directory(client, "?service=data-entry")
+    assert "Krakow Insight" in directory_page(client, "?service=data-entry")
 
 
 def test_vendors_loaded_from_a_fixture_show_at_once(client, research_vendors, tmp_path):
@@ -138,7 +138,7 @@ def test_vendors_loaded_from_a_fixture_show_at_once(client, research_vendors, tm
         json.dumps([{"model": "outsourcing.vendor", "pk": 9000, "fields": fields}], default=str)
     )
     call_command("loaddata", fixture, verbosity=0)
-    assert "Tallinn Data" in directory(client)
+    assert "Tallinn Data" in directory_page(client)
     assert "Tallinn Data" in new_recommendation_vendors(client)
 
 
@@ -182,7 +182,7 @@ def test_the_version_is_made_once_and_replaced_by_a_bump(db):
 
 
 def test_a_lost_version_is_made_anew_and_the_pages_follow(client, research_vendors):
-    assert "Krakow Insight" in directory(client)
+    assert "Krakow Insight" in directory_page(client)
     # A write no signal sees, then the version's lifetime runs out.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -190,7 +190,7 @@ def test_a_lost_version_is_made_anew_and_the_pages_follow(client, research_vendo
             [False, "krakow-insight"],
         )
     cache.delete(catalog_version.KEY)
-    assert "Krakow Insight" not in directory(client)
+    assert "Krakow Insight" not in directory_page(client)
     assert new_recommendation_vendors(client) == ["Lisbon Analytics"]
 
 

@@ -17,12 +17,7 @@ DELIVERY_REGIONS = {
 }
 
 
-@pytest.fixture
-def catalog():
-    call_command("load_catalog", verbosity=0)
-
-
-def test_every_shipped_object_validates(catalog):
+def test_every_shipped_object_validates(shipped_catalog):
     for model in (ServiceCategory, Service, Language, Certification, Vendor):
         objects = list(model.objects.all())
         assert objects, f"no {model.__name__} in the fixtures"
@@ -30,19 +25,19 @@ def test_every_shipped_object_validates(catalog):
             obj.full_clean()
 
 
-def test_catalog_is_broad_enough(catalog):
+def test_catalog_is_broad_enough(shipped_catalog):
     active = Service.objects.active()
     assert active.count() >= 35
     assert ServiceCategory.objects.filter(services__is_active=True).distinct().count() >= 10
     assert Counter(active.values_list("process_type", flat=True)).keys() == {"bpo", "kpo"}
 
 
-def test_every_sample_vendor_is_marked_fictional(catalog):
+def test_every_sample_vendor_is_marked_fictional(shipped_catalog):
     assert Vendor.objects.count() >= 30
     assert not Vendor.objects.filter(is_sample=False).exists()
 
 
-def test_sample_vendors_spread_over_the_delivery_regions(catalog):
+def test_sample_vendors_spread_over_the_delivery_regions(shipped_catalog):
     delivered_from = set()
     for vendor in Vendor.objects.all():
         delivered_from.update(country.code for country in vendor.delivery_countries)
@@ -50,17 +45,17 @@ def test_sample_vendors_spread_over_the_delivery_regions(catalog):
         assert delivered_from & codes, f"no sample vendor delivers from {region}"
 
 
-def test_every_active_service_has_a_vendor(catalog):
+def test_every_active_service_has_a_vendor(shipped_catalog):
     assert not Service.objects.active().filter(vendors=None).exists()
 
 
-def test_seed_services_are_all_there(catalog):
+def test_seed_services_are_all_there(shipped_catalog):
     slugs = set(Service.objects.values_list("slug", flat=True))
     for expected in ["call-center", "data-entry", "payroll", "bookkeeping", "market-research"]:
         assert expected in slugs
 
 
-def test_loading_twice_with_if_empty_changes_nothing(catalog, capsys):
+def test_loading_twice_with_if_empty_changes_nothing(shipped_catalog, capsys):
     before = Vendor.objects.count()
     call_command("load_catalog", if_empty=True)
     assert Vendor.objects.count() == before

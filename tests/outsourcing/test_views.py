@@ -219,12 +219,15 @@ def test_directory_history_restore_gets_the_full_page(client, directory):
     assert "<html" in response.content.decode()
 
 
-@pytest.mark.parametrize("url_name", ["home", "service_list", "vendor_list"])
+@pytest.mark.parametrize(
+    ("url_name", "full_page"), [("home", True), ("service_list", True), ("vendor_list", False)]
+)
 def test_pages_answer_htmx_requests_as_full_pages_unless_they_have_a_fragment(
-    client, directory, htmx_headers, url_name
+    client, directory, htmx_headers, url_name, full_page
 ):
     response = client.get(reverse(f"outsourcing:{url_name}"), headers=htmx_headers)
     assert response.status_code == 200
+    assert ("<html" in response.content.decode()) is full_page
 
 
 def test_detail_pages_answer_htmx_requests(client, directory, htmx_headers):

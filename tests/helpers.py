@@ -1,0 +1,41 @@
+"""Helpers shared by test modules. Fixtures live in conftest.py files, factories and
+answer sets in factories.py."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+from django.conf import settings
+
+
+def run_python(code, **env):
+    """Run `code` in a fresh interpreter with the real settings and none of this
+    process's DJANGO_* or DATABASE_URL variables, plus `env`."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "outsourcing.settings", **env},
+        cwd=settings.BASE_DIR,
+    )
+
+
+def submit(client, answers, **extra):
+    """POST the questionnaire once, as a browser would, with a fresh submission id."""
+    return client.post("/advisor/", {"submission_id": str(uuid.uuid4()), **answers, **extra})
+
+
+def required_answers(task_complexity, skill_scarcity, decision_authority, **optional):
+    """Engine answers: the three required factors in order, then any optional ones."""
+    return {
+        "task_complexity": task_complexity,
+        "skill_scarcity": skill_scarcity,
+        "decision_authority": decision_authority,
+        **optional,
+    }
