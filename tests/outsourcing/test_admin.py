@@ -21,7 +21,10 @@ CATALOG_MODELS = ["servicecategory", "service", "vendor", "language", "certifica
 def data_entry_vendor():
     service = ServiceFactory(name="Data entry", slug="data-entry")
     vendor = VendorFactory(
-        services=[service], certifications=[CertificationFactory()], delivery_countries=["PH", "IN"]
+        services=[service],
+        certifications=[CertificationFactory()],
+        delivery_countries=["PH", "IN"],
+        is_sample=False,  # an editor can verify only a real vendor
     )
     return {"service": service, "vendor": vendor, "category": service.category}
 
