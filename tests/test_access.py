@@ -17,6 +17,7 @@ from advisor.models import Recommendation, ScoringSettings
 from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
 from tests.factories import (
     EXPERT_ANSWERS,
+    WORK,
     ServiceFactory,
     UserFactory,
     VendorFactory,
@@ -38,7 +39,7 @@ def catalog(db):
 @pytest.fixture
 def recommendations(client, catalog):
     for budget in ["40", "60", "80"]:
-        response = client.post("/advisor/", {**EXPERT_ANSWERS, "budget": budget})
+        response = client.post("/advisor/", {**WORK, **EXPERT_ANSWERS, "budget": budget})
         assert response.status_code == 302
     return list(Recommendation.objects.all())
 
@@ -108,7 +109,7 @@ def submitted(client, catalog):
     client.force_login(user)
     response = client.post(
         "/advisor/",
-        {**EXPERT_ANSWERS, "submission_id": "7a1e2d3c-0000-4000-8000-00000000beef"},
+        {**WORK, **EXPERT_ANSWERS, "submission_id": "7a1e2d3c-0000-4000-8000-00000000beef"},
         REMOTE_ADDR=PERSONAL["address"],
         headers={"User-Agent": PERSONAL["agent"]},
     )

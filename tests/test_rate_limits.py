@@ -19,6 +19,7 @@ from outsourcing.ratelimit import Rate, client_address
 from tests.factories import (
     EXPERT_ANSWERS,
     ROUTINE_ANSWERS,
+    WORK,
     ServiceFactory,
     UserFactory,
     VendorFactory,
@@ -57,7 +58,7 @@ def low_limits(submit="2/m", preview="3/m", **extra):
 
 
 def submission(**answers):
-    return {"submission_id": str(uuid.uuid4()), **EXPERT_ANSWERS, **answers}
+    return {"submission_id": str(uuid.uuid4()), **WORK, **EXPERT_ANSWERS, **answers}
 
 
 @low_limits()

@@ -11,14 +11,16 @@ from advisor.engine.questions import FACTOR_TEXTS
 from advisor.models import Recommendation, ScoringSettings
 from advisor.views import questionnaire_form
 from outsourcing.models import Language
-from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS
+from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS, WORK
 
 QUESTIONNAIRE = "/advisor/"
 PREVIEW = "/advisor/preview/"
 
 
 def submit(client, answers, **extra):
-    return client.post(QUESTIONNAIRE, {"submission_id": str(uuid.uuid4()), **answers, **extra})
+    return client.post(
+        QUESTIONNAIRE, {"submission_id": str(uuid.uuid4()), **WORK, **answers, **extra}
+    )
 
 
 def test_urls_are_the_public_contract():

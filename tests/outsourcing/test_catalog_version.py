@@ -15,7 +15,7 @@ from django.urls import reverse
 from advisor.models import Recommendation
 from outsourcing import catalog_version
 from outsourcing.models import Service, Vendor
-from tests.factories import EXPERT_ANSWERS, ServiceFactory, VendorFactory
+from tests.factories import EXPERT_ANSWERS, WORK, ServiceFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def directory(client, query: str = "") -> str:
 
 
 def new_recommendation_vendors(client) -> list[str]:
-    client.post("/advisor/", {**EXPERT_ANSWERS, "submission_id": str(uuid.uuid4())})
+    client.post("/advisor/", {**WORK, **EXPERT_ANSWERS, "submission_id": str(uuid.uuid4())})
     return [match["name"] for match in Recommendation.objects.latest("pk").vendors]
 
 
@@ -106,7 +106,7 @@ def test_a_service_retired_with_update_disappears_from_new_recommendations(
 ):
     warm(client)
     Service.objects.filter(slug="market-research").update(is_active=False)
-    client.post("/advisor/", {**EXPERT_ANSWERS, "submission_id": str(uuid.uuid4())})
+    client.post("/advisor/", {**WORK, **EXPERT_ANSWERS, "submission_id": str(uuid.uuid4())})
     assert Recommendation.objects.latest("pk").services == []
 
 
