@@ -11,7 +11,7 @@ from advisor.engine.factors import AnswerError, parse_answers
 from advisor.engine.questions import FACTOR_TEXTS
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
-from advisor.engine.work import TASK_NAME_MIN, Requirement
+from advisor.engine.work import TASK_NAME_MAX, TASK_NAME_MIN, Requirement
 from advisor.forms import QuestionnaireForm
 from advisor.models import Recommendation
 
@@ -48,7 +48,7 @@ def preview_context(form: QuestionnaireForm) -> dict:
         "answered_count": len(answered),
         "question_count": len(Factor),
         "missing_required": [factor.label.lower() for factor in missing],
-        "work_named": len(task_name(form).strip()) >= TASK_NAME_MIN,
+        "work_named": TASK_NAME_MIN <= len(task_name(form).strip()) <= TASK_NAME_MAX,
     }
 
 
