@@ -48,7 +48,7 @@ CLOSE = {
 @pytest.fixture
 def work_brief():
     """A brief about named work, with the snapshot keys of issue 12."""
-    email = ServiceFactory(name="Email support", slug="email-support")
+    ServiceFactory(name="Email support", slug="email-support")
     ServiceFactory(name="Live chat", slug="live-chat")
     ServiceFactory(name="Telemarketing", slug="telemarketing")
     ServiceFactory(name="Data entry", slug="data-entry")
