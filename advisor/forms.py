@@ -87,6 +87,8 @@ class FactorQuestions(forms.Form):
 
 
 class QuestionnaireForm(FactorQuestions):
+    # The work comes first on the page, so its errors head the summary.
+    field_order = ["task_name", "task_description", "task_services"]
     submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     task_name = forms.CharField(
         label="What is the work called?",

@@ -16,6 +16,7 @@ from advisor.forms import QuestionnaireForm
 from advisor.models import Recommendation
 
 PREVIEW_REASONS = 3
+WORKING_DAY_HOURS = 8
 
 
 def preview_context(form: QuestionnaireForm) -> dict:
@@ -254,6 +255,17 @@ def vendor_entry(match: dict) -> dict:
         "offers_names": match.get("offers_names") or [],
         "misses": match.get("misses") or [],
         "rate": f"${low}–{high} per hour" if low and high else "",
-        "overlap_hours": match.get("overlap_hours"),
         "timezone": match.get("timezone", ""),
+        "overlap": overlap_text(match.get("overlap_hours")),
     }
+
+
+def overlap_text(hours: int | None) -> str:
+    """The vendor's working day against the buyer's 9:00 to 17:00, in words."""
+    if hours is None:
+        return ""
+    if hours == 0:
+        return "no working hours in common with yours"
+    if hours >= WORKING_DAY_HOURS:
+        return "covers all of your working hours"
+    return f"shares {hours} of your {WORKING_DAY_HOURS} working hours"

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from advisor import services
 from advisor.engine import Factor
-from advisor.presenters import RecommendationPage
+from advisor.presenters import RecommendationPage, overlap_text
 from tests.factories import CertificationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +174,16 @@ def test_an_old_snapshot_still_renders_as_it_was(work_brief):
     assert "Cebu Care" in html
     _, pdf_html = brief_html(old, "advisor/recommendation_pdf.html")
     assert "<h1>BPO outsourcing recommended</h1>" in pdf_html
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        (0, "no working hours in common with yours"),
+        (3, "shares 3 of your 8 working hours"),
+        (8, "covers all of your working hours"),
+        (None, ""),
+    ],
+)
+def test_shared_hours_read_as_words(hours, text):
+    assert overlap_text(hours) == text
