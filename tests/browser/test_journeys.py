@@ -183,3 +183,20 @@ def test_pdf_download_is_the_brief(page, recommendations):
     assert download.value.suggested_filename.endswith(".pdf")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_typical_answers_fill_only_open_questions_in_place(page, catalog):
+    page.goto("/advisor/")
+    page.get_by_label("What is the work called?").fill("Supplier invoice keying")
+    page.get_by_label("Data entry", exact=True).check()
+    page.locator("#id_task_complexity_4").check()
+    page.get_by_role("button", name="Fill in typical answers").click()
+
+    expect(page.locator("#fill-result")).to_be_focused()
+    expect(page.locator("#fill-result")).to_contain_text("Your own answers are unchanged")
+    expect(page).to_have_url(re.compile(r"/advisor/$"))
+    expect(page.get_by_label("What is the work called?")).to_have_value("Supplier invoice keying")
+    expect(page.get_by_label("Data entry", exact=True)).to_be_checked()
+    expect(page.locator("#id_task_complexity_4")).to_be_checked()  # the buyer's answer stays
+    expect(page.locator("#id_skill_scarcity_0")).to_be_checked()  # filled from the service
+    assert not Recommendation.objects.exists()
