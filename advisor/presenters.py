@@ -25,7 +25,8 @@ def preview_context(form: QuestionnaireForm) -> dict:
     if form.is_bound:
         raw = {factor.value: form.data.get(factor.value, "") for factor in Factor}
         errors = [
-            error.message % error.params if error.params else error.message
+            # A message quoting the buyer's input may hold a bare %: format only with params.
+            str(error.message % error.params if error.params else error.message)
             for field, field_errors in form.errors.as_data().items()
             for error in field_errors
             if error.code not in ("required", "rate_limited")

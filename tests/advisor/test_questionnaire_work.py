@@ -173,3 +173,9 @@ def test_the_preview_marks_the_work_unnamed_until_it_is(client, catalog, name):
     response = client.post(PREVIEW, {"task_name": name})
     assert "needs a name" in response.text
     assert "named" in client.post(PREVIEW, {"task_name": "Payroll"}).text
+
+
+def test_a_percent_sign_in_an_answer_is_refused_plainly(client, catalog, htmx_headers):
+    response = client.post(PREVIEW, {"task_complexity": "%'"}, headers=htmx_headers)
+    assert response.status_code == 400
+    assert "Task complexity" in response.text
