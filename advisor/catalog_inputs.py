@@ -118,5 +118,15 @@ def questionnaire_choices() -> dict[str, SharedChoices]:
     """The questionnaire's preference choices, shared by every form instance."""
     return cached(
         "questionnaire-choices",
-        lambda: {name: SharedChoices(names.items()) for name, names in code_names().items()},
+        lambda: {
+            **{name: SharedChoices(names.items()) for name, names in code_names().items()},
+            "task_services": SharedChoices(
+                (service["slug"], service["name"]) for service in questionnaire_services()
+            ),
+        },
     )
+
+
+def typical_profiles(slugs: list[str]) -> list[dict]:
+    """The typical answers of the chosen active services."""
+    return [service.profile for service in Service.objects.active().filter(slug__in=slugs)]

@@ -1,19 +1,31 @@
-"""The needs questionnaire: nine answers and optional vendor preferences.
+"""The needs questionnaire: what the work is, nine answers about how it is done, and
+vendor preferences, each required or merely preferred.
 
 The form translates what the browser sent into the engine's input; the engine's
 `parse_answers` judges the answers, so the web form and the `recommend` command
 refuse the same things with the same words.
 """
 
+import zoneinfo
 from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
 from django.utils.choices import BaseChoiceIterator
+from django_countries import countries
 
 from advisor.engine import Factor
 from advisor.engine.factors import AnswerError, parse_answers
 from advisor.engine.questions import FACTOR_TEXTS
+from advisor.engine.work import (
+    TASK_DESCRIPTION_MAX,
+    TASK_NAME_MAX,
+    TASK_NAME_MIN,
+    TASK_SERVICES_MAX,
+    Requirement,
+    Task,
+    default_timezone,
+)
 
 SKIP_CHOICE = ("", "Skip: leave this out of the advice")
 BUDGET_MAX_USD = 1000
@@ -75,7 +87,53 @@ class FactorQuestions(forms.Form):
 
 
 class QuestionnaireForm(FactorQuestions):
+    # The work comes first on the page, so its errors head the summary.
+    field_order = ["task_name", "task_description", "task_services"]
     submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    task_name = forms.CharField(
+        label="What is the work called?",
+        min_length=TASK_NAME_MIN,
+        max_length=TASK_NAME_MAX,
+        help_text="A short name your colleagues would recognise; the brief carries it.",
+        error_messages={
+            "required": "Please name the work, for example “Customer email and chat support”.",
+            "min_length": "Please give the work a name of at least %(limit_value)d characters.",
+            "max_length": "Please keep the work’s name to %(limit_value)d characters.",
+        },
+        widget=forms.TextInput(
+            attrs={"placeholder": "e.g. Customer email and chat support", "autocomplete": "off"}
+        ),
+    )
+    task_description = forms.CharField(
+        label="Describe it in a few sentences (optional)",
+        required=False,
+        max_length=TASK_DESCRIPTION_MAX,
+        error_messages={
+            "max_length": "Please keep the description to %(limit_value)d characters.",
+        },
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    task_services = forms.MultipleChoiceField(
+        label="Which services describe it?",
+        required=False,
+        help_text=f"Pick up to {TASK_SERVICES_MAX}, or none if no service fits.",
+        error_messages={
+            "invalid_choice": "“%(value)s” is not in the catalog; please pick from the list.",
+        },
+        widget=forms.CheckboxSelectMultiple,
+    )
+    buyer_country = forms.ChoiceField(
+        label="Your country",
+        required=False,
+        choices=SharedChoices([("", "Choose a country…"), *countries]),
+    )
+    buyer_timezone = forms.CharField(
+        label="Your time zone",
+        required=False,
+        max_length=64,
+        help_text="Leave empty to use your country’s main zone, e.g. Australia/Sydney.",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Europe/Berlin", "autocomplete": "off"}),
+    )
     countries = forms.MultipleChoiceField(
         label="Delivered from",
         required=False,
@@ -83,12 +141,13 @@ class QuestionnaireForm(FactorQuestions):
         widget=forms.CheckboxSelectMultiple,
     )
     languages = forms.MultipleChoiceField(
-        label="Languages the team must speak",
+        label="Languages the team speaks",
         required=False,
+        help_text="Vendors must speak all of the languages you pick.",
         widget=forms.CheckboxSelectMultiple,
     )
     certifications = forms.MultipleChoiceField(
-        label="Certifications you require",
+        label="Certifications",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -100,14 +159,23 @@ class QuestionnaireForm(FactorQuestions):
         widget=forms.NumberInput(attrs={"placeholder": "e.g. 25", "inputmode": "numeric"}),
     )
     needs_24_7 = forms.BooleanField(label="The work needs 24/7 coverage", required=False)
+    must = forms.MultipleChoiceField(
+        label="Required",
+        required=False,
+        choices=SharedChoices(
+            (requirement.value, requirement.label) for requirement in Requirement
+        ),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, preference_choices=None, **kwargs):
-        """`preference_choices` maps "countries", "languages" and "certifications" to
-        their `SharedChoices` of (code, name) pairs, made once per catalog."""
+        """`preference_choices` maps "countries", "languages", "certifications" and
+        "task_services" to their `SharedChoices` of (code, name) pairs, made once per
+        catalog."""
         super().__init__(*args, **kwargs)
         for name, choices in (preference_choices or {}).items():
             field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)  # the three preference lists
+            assert isinstance(field, forms.ChoiceField)  # the catalog's lists
             field.choices = choices
 
     @property
@@ -115,14 +183,51 @@ class QuestionnaireForm(FactorQuestions):
         return [self[factor.value] for factor in Factor]
 
     @property
-    def preference_fields(self):
+    def preference_rows(self) -> list[tuple[forms.BoundField, str, bool]]:
+        """Each preference that can be required, with its `must` value and whether the
+        buyer marked it required."""
+        marked = set(self["must"].value() or ())
         return [
-            self[name]
-            for name in ("countries", "languages", "certifications", "budget", "needs_24_7")
+            (self[requirement.value], requirement.value, requirement.value in marked)
+            for requirement in Requirement
         ]
+
+    def clean_task_services(self) -> list[str]:
+        chosen = list(dict.fromkeys(self.cleaned_data["task_services"]))
+        if len(chosen) > TASK_SERVICES_MAX:
+            raise forms.ValidationError(
+                "Please pick at most %(max)d services; you picked %(count)d.",
+                code="too_many_services",
+                params={"max": TASK_SERVICES_MAX, "count": len(chosen)},
+            )
+        return chosen
+
+    def clean_buyer_timezone(self) -> str:
+        zone = self.cleaned_data["buyer_timezone"].strip()
+        if zone and zone not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                "“%(zone)s” is not a time zone we know. Use a name like Europe/Berlin or "
+                "America/New_York, or leave it empty.",
+                code="unknown_timezone",
+                params={"zone": zone[:64]},
+            )
+        return zone
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data
+        if not cleaned.get("buyer_timezone") and cleaned.get("buyer_country"):
+            cleaned["buyer_timezone"] = default_timezone(cleaned["buyer_country"]) or ""
+        for requirement in cleaned.get("must") or ():
+            if requirement in self.errors or cleaned.get(requirement):
+                continue
+            self.add_error(
+                requirement,
+                forms.ValidationError(
+                    "You marked this as required but left it empty: fill it in, or untick "
+                    "“Required”.",
+                    code="required_but_empty",
+                ),
+            )
         self._refuse_tampering()
         raw = {factor.value: cleaned.get(factor.value) for factor in Factor}
         try:
@@ -134,7 +239,7 @@ class QuestionnaireForm(FactorQuestions):
         return cleaned
 
     def _refuse_tampering(self):
-        allowed = set(self.fields) | {"csrfmiddlewaretoken"}
+        allowed = set(self.fields) | {"csrfmiddlewaretoken", "action"}
         if unknown := sorted(set(self.data) - allowed):
             names = ", ".join(f"“{name[:40]}”" for name in unknown[:5])
             raise forms.ValidationError(
@@ -172,6 +277,14 @@ class QuestionnaireForm(FactorQuestions):
             if name in self.fields
         ]
 
+    def task(self) -> Task:
+        data = self.cleaned_data
+        return Task(
+            name=data["task_name"],
+            description=data["task_description"],
+            services=tuple(data["task_services"]),
+        )
+
     def answers(self) -> dict[Factor, int]:
         return self.cleaned_data["answers"]
 
@@ -184,6 +297,9 @@ class QuestionnaireForm(FactorQuestions):
             "certifications": sorted(set(data.get("certifications") or [])),
             "budget": data.get("budget"),
             "needs_24_7": bool(data.get("needs_24_7")),
+            "buyer_country": data.get("buyer_country") or "",
+            "buyer_timezone": data.get("buyer_timezone") or "",
+            "must": [item.value for item in Requirement if item.value in data["must"]],
         }
 
     def answered_count(self) -> int:

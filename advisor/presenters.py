@@ -3,6 +3,7 @@ and a saved brief."""
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.text import slugify
 
 from advisor import catalog_inputs, charts
 from advisor.engine import REQUIRED_FACTORS, Factor, ProcessType, Verdict
@@ -10,10 +11,12 @@ from advisor.engine.factors import AnswerError, parse_answers
 from advisor.engine.questions import FACTOR_TEXTS
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
+from advisor.engine.work import TASK_NAME_MAX, TASK_NAME_MIN, Requirement
 from advisor.forms import QuestionnaireForm
 from advisor.models import Recommendation
 
 PREVIEW_REASONS = 3
+WORKING_DAY_HOURS = 8
 
 
 def preview_context(form: QuestionnaireForm) -> dict:
@@ -22,7 +25,8 @@ def preview_context(form: QuestionnaireForm) -> dict:
     if form.is_bound:
         raw = {factor.value: form.data.get(factor.value, "") for factor in Factor}
         errors = [
-            error.message % (error.params or {})
+            # A message quoting the buyer's input may hold a bare %: format only with params.
+            str(error.message % error.params if error.params else error.message)
             for field, field_errors in form.errors.as_data().items()
             for error in field_errors
             if error.code not in ("required", "rate_limited")
@@ -46,6 +50,23 @@ def preview_context(form: QuestionnaireForm) -> dict:
         "answered_count": len(answered),
         "question_count": len(Factor),
         "missing_required": [factor.label.lower() for factor in missing],
+        "work_named": TASK_NAME_MIN <= len(task_name(form).strip()) <= TASK_NAME_MAX,
+    }
+
+
+def task_name(form: QuestionnaireForm) -> str:
+    if form.is_bound:
+        return str(form.data.get("task_name", ""))
+    return str(form.initial.get("task_name") or "")
+
+
+def saved_task(recommendation: Recommendation) -> dict:
+    """A saved recommendation's work as the questionnaire's initial values. Rows saved
+    before the work was asked for have none."""
+    return {
+        "task_name": getattr(recommendation, "task_name", ""),
+        "task_description": getattr(recommendation, "task_description", ""),
+        "task_services": [item["slug"] for item in getattr(recommendation, "task_services", [])],
     }
 
 
@@ -65,13 +86,41 @@ class RecommendationPage:
         return self.result.verdict
 
     @property
+    def task(self) -> dict:
+        """The work the brief is about, as saved; empty for briefs saved before the work
+        was asked for."""
+        recommendation = self.recommendation
+        return {
+            "name": getattr(recommendation, "task_name", ""),
+            "description": getattr(recommendation, "task_description", ""),
+            "services": [
+                {**item, "url": reverse("outsourcing:service_detail", args=[item["slug"]])}
+                for item in getattr(recommendation, "task_services", [])
+            ],
+        }
+
+    @property
     def title(self) -> str:
+        if name := self.task["name"]:
+            return f"{name}: {self.result.verdict.label} outsourcing recommended"
         return f"{self.result.verdict.label} outsourcing recommended"
 
     @property
     def pdf_filename(self) -> str:
         created = self.recommendation.created_at.date().isoformat()
-        return f"outsourcing-recommendation-{self.result.verdict}-{created}.pdf"
+        work = slugify(self.task["name"])[:60].strip("-") or "outsourcing-recommendation"
+        return f"{work}-{self.result.verdict}-{created}.pdf"
+
+    @property
+    def confidence_text(self) -> str:
+        """The confidence sentence without the level, which the page names once itself
+        (older snapshots begin with "Medium confidence: ")."""
+        text = self.result.confidence.text
+        prefix = f"{self.result.confidence.level.label} confidence: "
+        if text.startswith(prefix):
+            text = text.removeprefix(prefix)
+            return text[0].upper() + text[1:]
+        return text
 
     @property
     def score_scale(self) -> dict:
@@ -111,11 +160,23 @@ class RecommendationPage:
         ]
 
     @property
+    def chosen_services(self) -> list[dict]:
+        return [service for service in self.services if service.get("chosen")]
+
+    @property
+    def related_services(self) -> list[dict]:
+        """Services close to the answers that the buyer did not choose (in older
+        snapshots: every matched service)."""
+        return [service for service in self.services if not service.get("chosen")]
+
+    @property
     def vendors(self) -> list[dict]:
-        return [
-            {**match, "url": reverse("outsourcing:vendor_detail", args=[match["slug"]])}
-            for match in self.recommendation.vendors
-        ]
+        return [vendor_entry(match) for match in self.recommendation.vendors]
+
+    @property
+    def close_vendors(self) -> list[dict]:
+        """Vendors that offer a chosen service but miss something required."""
+        return [vendor_entry(match) for match in getattr(self.recommendation, "close_vendors", [])]
 
     @property
     def answers(self) -> list[dict]:
@@ -132,19 +193,80 @@ class RecommendationPage:
         ]
 
     @property
-    def preferences(self) -> list[tuple[str, str]]:
-        """The preferences with the names saved beside them."""
+    def preferences(self) -> list[dict]:
+        """The preferences with the names saved beside them, each marked required or
+        preferred; certifications with their meaning."""
         prefs, names = self.recommendation.preferences, self.recommendation.preference_names
+        must = set(prefs.get("must", ()))
 
-        def listed(kind: str) -> str:
+        def listed(kind: str) -> list[str]:
             saved = names.get(kind, {})
-            return ", ".join(saved.get(code, code) for code in prefs.get(kind, []))
+            return [saved.get(code, code) for code in prefs.get(kind, [])]
 
+        meanings = names.get("certification_meanings", {})
         rows = [
-            ("Delivered from", listed("countries")),
-            ("Languages", listed("languages")),
-            ("Certifications", listed("certifications")),
-            ("Budget", f"up to ${prefs['budget']}/h" if prefs.get("budget") else ""),
-            ("Coverage", "24/7" if prefs.get("needs_24_7") else ""),
+            (Requirement.COUNTRIES, "Delivered from", ", ".join(listed("countries")), []),
+            (Requirement.LANGUAGES, "Languages", " and ".join(listed("languages")), []),
+            (
+                Requirement.CERTIFICATIONS,
+                "Certifications",
+                ", ".join(listed("certifications")),
+                [
+                    (name, meanings.get(code, ""))
+                    for code, name in zip(
+                        prefs.get("certifications", []), listed("certifications"), strict=True
+                    )
+                ],
+            ),
+            (
+                Requirement.BUDGET,
+                "Highest hourly rate",
+                f"up to ${prefs['budget']}/h" if prefs.get("budget") else "",
+                [],
+            ),
+            (Requirement.NEEDS_24_7, "Coverage", "24/7" if prefs.get("needs_24_7") else "", []),
         ]
-        return [(label, value) for label, value in rows if value]
+        return [
+            {
+                "label": label,
+                "value": value,
+                "required": requirement.value in must,
+                "details": [(name, meaning) for name, meaning in details if meaning],
+            }
+            for requirement, label, value, details in rows
+            if value
+        ]
+
+    @property
+    def buyer_location(self) -> str:
+        prefs = self.recommendation.preferences
+        return prefs.get("buyer_timezone", "")
+
+
+def vendor_entry(match: dict) -> dict:
+    """A vendor as the brief shows it; keys missing from older snapshots read as empty."""
+    sample = bool(match.get("sample"))
+    low, high = match.get("hourly_rate_min"), match.get("hourly_rate_max")
+    return {
+        **match,
+        "url": reverse("outsourcing:vendor_detail", args=[match["slug"]]),
+        "sample": sample,
+        "verified": bool(match.get("verified")) and not sample,
+        "countries": ", ".join(match.get("delivery_country_names") or ()),
+        "offers_names": match.get("offers_names") or [],
+        "misses": match.get("misses") or [],
+        "rate": f"${low}–{high} per hour" if low and high else "",
+        "timezone": match.get("timezone", ""),
+        "overlap": overlap_text(match.get("overlap_hours")),
+    }
+
+
+def overlap_text(hours: int | None) -> str:
+    """The vendor's working day against the buyer's 9:00 to 17:00, in words."""
+    if hours is None:
+        return ""
+    if hours == 0:
+        return "no working hours in common with yours"
+    if hours >= WORKING_DAY_HOURS:
+        return "covers all of your working hours"
+    return f"shares {hours} of your {WORKING_DAY_HOURS} working hours"

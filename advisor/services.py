@@ -21,7 +21,9 @@ from advisor.engine.matching import (
 from advisor.engine.parameters import Parameters
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
+from advisor.engine.work import Task
 from advisor.models import Recommendation
+from outsourcing.models import Certification
 
 SERVICE_MATCHES = 5
 VENDOR_MATCHES = 5
@@ -59,8 +61,11 @@ class Advice:
         }
 
 
-def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
-    """Score the answers with the current settings and match the active catalog."""
+def advice_build(
+    *, answers: dict[Factor, int], preferences: dict, task: Task | None = None
+) -> Advice:
+    """Score the answers with the current settings and match the active catalog.
+    (Matching by `task`'s services is the backend's half of issue 12.)"""
     # A code sent twice is kept once, where it first came, so no snapshot repeats it.
     preferences = {
         name: list(dict.fromkeys(value)) if name in MULTIPLE_PREFERENCES else value
@@ -98,6 +103,12 @@ def advice_build(*, answers: dict[Factor, int], preferences: dict) -> Advice:
             code: names["certifications"].get(code, code)
             for code in preferences.get("certifications", ())
         },
+        # A code means little to a buyer: the brief says what each one certifies.
+        "certification_meanings": dict(
+            Certification.objects.filter(
+                code__in=preferences.get("certifications", ())
+            ).values_list("code", "description")
+        ),
     }
     return Advice(answers, preferences, preference_names, parameters, result, services, vendors)
 
@@ -113,7 +124,11 @@ def submission_key(submission_id: UUID, answers: dict[Factor, int], preferences:
 
 
 def recommendation_create(
-    *, answers: dict[Factor, int], preferences: dict, submission_id: UUID | None = None
+    *,
+    answers: dict[Factor, int],
+    preferences: dict,
+    submission_id: UUID | None = None,
+    task: Task | None = None,
 ) -> Recommendation:
     """Save the advice as a snapshot, once per submission.
 
@@ -122,9 +137,8 @@ def recommendation_create(
     key finds them on insert rather than with a lookup before every save.
     """
     key = submission_key(submission_id, answers, preferences) if submission_id else None
-    recommendation = advice_build(answers=answers, preferences=preferences).recommendation(
-        submission_key=key
-    )
+    advice = advice_build(task=task, answers=answers, preferences=preferences)
+    recommendation = advice.recommendation(submission_key=key)
     # One INSERT is atomic by itself; only inside a transaction (a test, a command)
     # does a savepoint have to keep a duplicate key from spoiling the rest of it.
     connection = transaction.get_connection()

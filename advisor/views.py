@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import slug_re
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
@@ -24,9 +24,16 @@ from django.views.decorators.http import (
 from django_htmx.middleware import HtmxDetails
 
 from advisor import catalog_inputs, services
+from advisor.engine import Factor
+from advisor.engine.work import (
+    TASK_SERVICES_MAX,
+    default_timezone,
+    fill_unanswered,
+    typical_answers,
+)
 from advisor.forms import QuestionnaireForm
 from advisor.models import TOKEN_PATTERN, Recommendation, RecommendationPdf
-from advisor.presenters import RecommendationPage, preview_context
+from advisor.presenters import RecommendationPage, preview_context, saved_task
 from outsourcing import ratelimit
 from outsourcing.catalog_version import catalog_version
 from outsourcing.models import Service
@@ -60,21 +67,42 @@ def questionnaire_form(data=None, initial=None) -> QuestionnaireForm:
 
 
 def starting_answers(request: HttpRequest) -> tuple[dict, object]:
-    """Initial values from `?service=<slug>` (its typical profile) or `?from=<token>`
-    (a copy of a saved recommendation's answers and preferences)."""
+    """Initial values from `?service=<slug>` (that service chosen, with its typical
+    answers) or `?from=<token>` (a copy of a saved recommendation's work, answers and
+    preferences)."""
     # Only well-formed values reach the database: PostgreSQL refuses some characters
     # (NUL) outright, and nothing else could match anyway.
     token = request.GET.get("from", "")
     if re.fullmatch(TOKEN_PATTERN, token):
         source = Recommendation.objects.filter(token=token).first()
         if source:
-            return {**source.answers, **source.preferences}, source
+            return {**source.answers, **source.preferences, **saved_task(source)}, source
     slug = request.GET.get("service", "")
     if slug_re.fullmatch(slug):
         service = Service.objects.active().filter(slug=slug).first()
         if service:
-            return {factor.value: value for factor, value in service.profile.items()}, service
+            answers = {factor.value: value for factor, value in service.profile.items()}
+            return {**answers, "task_services": [slug]}, service
     return {}, None
+
+
+def with_typical_answers(data: QueryDict) -> tuple[dict, list[Factor]]:
+    """What the buyer sent, with the chosen services' typical answers in the questions
+    still unanswered (and the country's time zone if none was given). Nothing the buyer
+    entered is replaced."""
+    form_fields = QuestionnaireForm.base_fields
+    sent = {
+        name: data.getlist(name)
+        if isinstance(field, forms.MultipleChoiceField)
+        else data.get(name, "")
+        for name, field in form_fields.items()
+    }
+    chosen = [slug for slug in sent["task_services"] if slug_re.fullmatch(slug)]
+    profiles = catalog_inputs.typical_profiles(chosen[:TASK_SERVICES_MAX])
+    values, filled = fill_unanswered(sent, typical_answers(profiles))
+    if sent["buyer_country"] and not str(sent["buyer_timezone"]).strip():
+        values["buyer_timezone"] = default_timezone(str(sent["buyer_country"])) or ""
+    return values, filled
 
 
 def cache_seconds(seconds: int) -> int:
@@ -88,7 +116,12 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     wait = None
     status = 200
     starting_point = None
-    if request.method == "POST":
+    filled = None
+    if request.method == "POST" and request.POST.get("action") == "fill":
+        # Shown again, not redirected: what the buyer typed must survive the round trip.
+        values, filled = with_typical_answers(request.POST)
+        form = questionnaire_form(initial=values)
+    elif request.method == "POST":
         form = questionnaire_form(request.POST)
         if wait := ratelimit.retry_after(request, "submit"):
             # Refused before anything is saved; the bound form keeps every answer.
@@ -99,6 +132,7 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             recommendation = services.recommendation_create(
+                task=form.task(),
                 answers=form.answers(),
                 preferences=form.preferences(),
                 submission_id=form.cleaned_data["submission_id"],
@@ -109,18 +143,24 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     else:
         initial, starting_point = starting_answers(request)
         form = questionnaire_form(initial={**initial, "submission_id": uuid.uuid4()})
+    template = "advisor/questionnaire.html"
+    if request.htmx and filled is not None:
+        template += "#questionnaire-body"
     response = render(
         request,
-        "advisor/questionnaire.html",
+        template,
         {
             "form": form,
             "starting_point": starting_point,
+            "filled": None if filled is None else [factor.label.lower() for factor in filled],
             "services": catalog_inputs.questionnaire_services(),
             # The choices and a blank form are the same for everyone starting from the
             # same service, until the catalog changes.
             "fragment_key": f"{catalog_version()}:{getattr(starting_point, 'slug', '')}",
             "fragment_seconds": cache_seconds(QUESTIONNAIRE_FRAGMENT_SECONDS),
-            "form_is_blank": not form.is_bound and not isinstance(starting_point, Recommendation),
+            "form_is_blank": not form.is_bound
+            and filled is None
+            and not isinstance(starting_point, Recommendation),
             **preview_context(form),
         },
         status=status,
@@ -149,7 +189,7 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
     if wait := ratelimit.retry_after(request, "preview"):
         context = {**context, "preview": None, "rate_limited": ratelimit.message(wait)}
         status = 429
-    response = render(request, "advisor/questionnaire.html#result-panel", context, status=status)
+    response = render(request, "advisor/questionnaire.html#preview-update", context, status=status)
     if wait:
         response["Retry-After"] = str(wait)
     return response

@@ -120,3 +120,5 @@ def catalog_editor() -> User:
 
 ROUTINE_ANSWERS = {"task_complexity": "1", "skill_scarcity": "1", "decision_authority": "1"}
 EXPERT_ANSWERS = {"task_complexity": "5", "skill_scarcity": "5", "decision_authority": "5"}
+# What the questionnaire requires besides the answers.
+WORK = {"task_name": "Market entry research"}

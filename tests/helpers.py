@@ -27,8 +27,13 @@ def run_python(code, **env):
 
 
 def submit(client, answers, **extra):
-    """POST the questionnaire once, as a browser would, with a fresh submission id."""
-    return client.post("/advisor/", {"submission_id": str(uuid.uuid4()), **answers, **extra})
+    """POST the questionnaire once, as a browser would, with a fresh submission id and
+    the name of the work (tests.factories.WORK)."""
+    from tests.factories import WORK
+
+    return client.post(
+        "/advisor/", {"submission_id": str(uuid.uuid4()), **WORK, **answers, **extra}
+    )
 
 
 def required_answers(task_complexity, skill_scarcity, decision_authority, **optional):

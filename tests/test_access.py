@@ -17,6 +17,7 @@ from advisor.models import Recommendation, ScoringSettings
 from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
 from tests.factories import (
     EXPERT_ANSWERS,
+    WORK,
     UserFactory,
     catalog_editor,
 )
@@ -28,7 +29,7 @@ LINK = "Kq3vX9LmT2pR8sW4nY6bZ1cd"
 @pytest.fixture
 def expert_recommendations(client, market_research):
     for budget in ["40", "60", "80"]:
-        response = client.post("/advisor/", {**EXPERT_ANSWERS, "budget": budget})
+        response = client.post("/advisor/", {**WORK, **EXPERT_ANSWERS, "budget": budget})
         assert response.status_code == 302
     return list(Recommendation.objects.all())
 
@@ -112,7 +113,7 @@ def submitted(client, market_research):
     client.force_login(user)
     response = client.post(
         "/advisor/",
-        {**EXPERT_ANSWERS, "submission_id": "7a1e2d3c-0000-4000-8000-00000000beef"},
+        {**WORK, **EXPERT_ANSWERS, "submission_id": "7a1e2d3c-0000-4000-8000-00000000beef"},
         REMOTE_ADDR=PERSONAL["address"],
         headers={"User-Agent": PERSONAL["agent"]},
     )

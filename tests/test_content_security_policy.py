@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from advisor.models import Recommendation
-from tests.factories import EXPERT_ANSWERS, ServiceFactory, VendorFactory, catalog_editor
+from tests.factories import EXPERT_ANSWERS, WORK, ServiceFactory, VendorFactory, catalog_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def site(client):
     service = ServiceFactory(name="Market research", slug="market-research", kpo=True)
     vendor = VendorFactory(name="Krakow Insight", slug="krakow-insight", services=[service])
     client.post(
-        "/advisor/", {"submission_id": str(uuid.uuid4()), **EXPERT_ANSWERS}
+        "/advisor/", {"submission_id": str(uuid.uuid4()), **WORK, **EXPERT_ANSWERS}
     )  # a saved recommendation
     return {"service": service, "vendor": vendor, "recommendation": Recommendation.objects.get()}
 

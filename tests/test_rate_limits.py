@@ -18,6 +18,7 @@ from outsourcing.ratelimit import Rate, client_address
 from tests.factories import (
     EXPERT_ANSWERS,
     ROUTINE_ANSWERS,
+    WORK,
     UserFactory,
 )
 from tests.helpers import run_python
@@ -48,7 +49,7 @@ def low_limits(submit="2/m", preview="3/m", **extra):
 
 
 def submission(**answers):
-    return {"submission_id": str(uuid.uuid4()), **EXPERT_ANSWERS, **answers}
+    return {"submission_id": str(uuid.uuid4()), **WORK, **EXPERT_ANSWERS, **answers}
 
 
 @low_limits()

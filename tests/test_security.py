@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from advisor.models import Recommendation
 from outsourcing.models import Vendor
-from tests.factories import EXPERT_ANSWERS, UserFactory
+from tests.factories import EXPERT_ANSWERS, WORK, UserFactory
 from tests.helpers import run_python
 
 PROBE = r"""
@@ -154,7 +154,7 @@ def csrf_client():
 
 
 def test_posting_the_questionnaire_without_a_token_is_forbidden(csrf_client, market_research):
-    response = csrf_client.post("/advisor/", EXPERT_ANSWERS)
+    response = csrf_client.post("/advisor/", {**WORK, **EXPERT_ANSWERS})
     assert response.status_code == 403
     assert not Recommendation.objects.exists()
 
@@ -169,7 +169,9 @@ def test_the_live_preview_saves_nothing_so_needs_no_token(csrf_client, market_re
 def test_with_the_page_token_the_post_goes_through(csrf_client, market_research):
     page = csrf_client.get("/advisor/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
-    response = csrf_client.post("/advisor/", {**EXPERT_ANSWERS, "csrfmiddlewaretoken": str(token)})
+    response = csrf_client.post(
+        "/advisor/", {**WORK, **EXPERT_ANSWERS, "csrfmiddlewaretoken": str(token)}
+    )
     assert response.status_code == 302
     assert response["Location"] == Recommendation.objects.get().get_absolute_url()
 

@@ -24,6 +24,7 @@ from django.conf import settings
 POSTGRES = os.environ.get("TWO_INSTANCE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("TWO_INSTANCE_REDIS_URL", "redis://127.0.0.1:6379/6")
 ANSWERS = {"task_complexity": "2", "skill_scarcity": "1", "decision_authority": "1"}
+WORK_NAME = {"task_name": "Invoice keying"}
 
 
 def reachable(url: str, default_port: int) -> bool:
@@ -149,7 +150,7 @@ def test_a_recommendation_made_on_one_instance_reads_on_the_other(deployment):
     form = request(first, "GET", "/advisor/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
     cookie = form.headers["Set-Cookie"].split(";")[0]
-    body = urllib.parse.urlencode({**ANSWERS, "csrfmiddlewaretoken": token})
+    body = urllib.parse.urlencode({**WORK_NAME, **ANSWERS, "csrfmiddlewaretoken": token})
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
     made = request(first, "POST", "/advisor/", body, headers)
     assert made.status == 302, made.text[:500]

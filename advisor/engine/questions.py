@@ -337,3 +337,74 @@ FACTOR_TEXTS: Mapping[Factor, FactorText] = MappingProxyType(
         ),
     }
 )
+
+
+# Each answer as a condition on the work, for "what would change it": the answer
+# to give, said as a fact about the work rather than as a number.
+ANSWER_CONDITIONS: Mapping[Factor, tuple[str, ...]] = MappingProxyType(
+    {
+        Factor.TASK_COMPLEXITY: (
+            "if the work were routine and scripted, the same few steps each time",
+            "if the work were mostly routine, set steps with small variations",
+            "if the work mixed routine steps with cases that need thought",
+            "if the work were mostly analytical",
+            "if each piece of work were a new, research-heavy question",
+        ),
+        Factor.SKILL_SCARCITY: (
+            "if people with basic skills could learn the work in a few weeks",
+            "if the work needed only common skills and some training",
+            "if the work needed some specialist training",
+            "if the work needed specialists with a degree and years in the field",
+            "if the work needed rare expertise, such as a professional license",
+        ),
+        Factor.DECISION_AUTHORITY: (
+            "if the provider followed fixed rules and passed every exception back to you",
+            "if the provider made only minor choices between set options",
+            "if the provider settled routine cases and passed hard ones back",
+            "if the provider weighed the evidence and recommended decisions",
+            "if the provider made key business decisions",
+        ),
+        Factor.PROCESS_DEFINITION: (
+            "if the work followed a written, step-by-step procedure",
+            "if a checklist covered nearly all of the work",
+            "if guidelines covered part of the work and the rest needed interpretation",
+            "if the work had a goal and a method but few fixed steps",
+            "if the approach had to be worked out each time",
+        ),
+        Factor.CORE_PROXIMITY: (
+            "if the work were a support function your customers never see",
+            "if the work touched your core business only at the edges",
+            "if the work closely supported a core activity",
+            "if the work fed your key business decisions",
+            "if the work were what your business is known for",
+        ),
+        Factor.CUSTOMIZATION: (
+            "if the result were the same for every client",
+            "if the result were standard with a few house rules",
+            "if the result were a standard service set up for you",
+            "if the result had to be shaped to your industry",
+            "if the result had to be built from scratch for your case",
+        ),
+        Factor.DRIVING_FORCE: (
+            "if lower cost were the main reason to outsource",
+            "if cost and room to grow were the main reasons to outsource",
+            "if saving money and better results mattered equally",
+            "if better quality than you can get locally were the main reason",
+            "if you were outsourcing to get skills you cannot hire at home",
+        ),
+        Factor.TECHNOLOGY: (
+            "if the work needed only phone, email and spreadsheets",
+            "if the work needed standard business software",
+            "if the work needed some specialist tools",
+            "if the work needed analytics or modelling software",
+            "if the work needed advanced specialist software such as AI or CAD",
+        ),
+        Factor.CUSTOMER_CONTACT: (
+            "if the work involved no contact with your customers",
+            "if the work involved contact with your customers only now and then",
+            "if about half of the work were contact with your customers",
+            "if most of the work were contact with your customers",
+            "if talking to your customers were the whole job",
+        ),
+    }
+)

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from advisor.engine.factors import Factor, Lean, Verdict, parse_answers
 from advisor.engine.parameters import DEFAULT_PARAMETERS, Parameters
-from advisor.engine.questions import FACTOR_TEXTS
+from advisor.engine.questions import ANSWER_CONDITIONS, FACTOR_TEXTS
 from advisor.engine.results import (
     Confidence,
     ConfidenceLevel,
@@ -39,6 +39,12 @@ SPLIT_PARTS = 3
 MENTION_AGAINST = 0.1
 
 _FACTOR_INDEX = {factor: index for index, factor in enumerate(Factor)}
+# What a changed verdict would mean, for "what would change it".
+_OUTCOMES = {
+    Verdict.BPO: "it would suit a BPO provider",
+    Verdict.KPO: "it would call for a KPO provider",
+    Verdict.HYBRID: "it would be best split between a BPO provider and a KPO specialist",
+}
 
 
 class _Evaluation(NamedTuple):
@@ -173,10 +179,8 @@ def find_counterfactuals(
                     flips, key=lambda option: (-abs(option[1].tenths - current.tenths), option[0])
                 )
                 kpo_score = changed.tenths / 10
-                text = (
-                    f"If {factor.label.lower()} were {proposed} instead of {answer}, the "
-                    f"verdict would be {changed.verdict.label} (KPO score {kpo_score:.1f})."
-                )
+                condition = ANSWER_CONDITIONS[factor][proposed - 1]
+                text = f"{condition[0].upper()}{condition[1:]}, {_OUTCOMES[changed.verdict]}."
                 change = Counterfactual(factor, answer, proposed, changed.verdict, kpo_score, text)
                 effect = abs(changed.tenths - current.tenths)
                 found.append((distance, -effect, _FACTOR_INDEX[factor], change))
@@ -198,26 +202,24 @@ def _confidence(
     if evaluation.verdict is Verdict.BPO:
         distance = bpo_max - kpo_score
         margin = distance / half_band
-        position = f"the KPO score of {kpo_score:.1f} is {distance:.1f} points under the BPO limit"
+        position = f"the answers sit {distance:.1f} points on the BPO side of the line"
         penalty = 1 - tension / 2
     elif evaluation.verdict is Verdict.KPO:
         distance = kpo_score - kpo_min
         margin = distance / half_band
-        position = f"the KPO score of {kpo_score:.1f} is {distance:.1f} points over the KPO limit"
+        position = f"the answers sit {distance:.1f} points on the KPO side of the line"
         penalty = 1 - tension / 2
     elif evaluation.band is Verdict.HYBRID:
         distance = min(kpo_score - bpo_max, kpo_min - kpo_score)
         margin = distance / half_band
-        position = (
-            f"the KPO score of {kpo_score:.1f} is {distance:.1f} points inside the hybrid band"
-        )
+        position = f"the answers sit {distance:.1f} points inside the middle range"
     else:
         share = parameters.opposite_pull_share
         weaker = min(kpo_share, bpo_share)
         margin = (weaker - share) / (0.5 - share) if share < 0.5 else 1.0
         position = (
-            f"{kpo_share:.0%} of the answered weight pulls strongly to KPO "
-            f"and {bpo_share:.0%} strongly to BPO"
+            f"{kpo_share:.0%} of what you answered points firmly to KPO "
+            f"and {bpo_share:.0%} firmly to BPO"
         )
     margin = min(1.0, max(0.0, margin))
     answered_weight = sum(parameters.weights[factor] for factor in answers)
@@ -229,11 +231,11 @@ def _confidence(
         level = ConfidenceLevel.MEDIUM
     else:
         level = ConfidenceLevel.LOW
-    text = f"{level.label} confidence: {position}; you answered {len(answers)} of {len(Factor)}"
-    text += " questions"
+    text = f"{position[0].upper()}{position[1:]}, and you answered {len(answers)} of "
+    text += f"{len(Factor)} questions"
     against = bpo_share if evaluation.verdict is Verdict.KPO else kpo_share
     if penalty < 1 and against >= MENTION_AGAINST:
-        text += f"; {against:.0%} of the answered weight pulls strongly the other way"
+        text += f"; {against:.0%} of what you answered points firmly the other way"
     return Confidence(
         level=level,
         value=value,
@@ -245,36 +247,29 @@ def _confidence(
 
 
 def _summary(parameters: Parameters, evaluation: _Evaluation) -> str:
-    kpo_score = f"{evaluation.tenths / 10:.1f}"
-    bpo_max, kpo_min = f"{parameters.bpo_max:g}", f"{parameters.kpo_min:g}"
-    pulls = (
-        f"the answers pull hard both ways ({evaluation.kpo_strong / evaluation.total:.0%} of "
-        f"the answered weight strongly KPO, {evaluation.bpo_strong / evaluation.total:.0%} "
-        f"strongly BPO)"
-    )
+    """One sentence about the work; the score and its thresholds are shown beside it."""
+    kpo_share = f"{evaluation.kpo_strong / evaluation.total:.0%}"
+    bpo_share = f"{evaluation.bpo_strong / evaluation.total:.0%}"
     if evaluation.verdict is Verdict.BPO:
-        return (
-            f"BPO: a KPO score of {kpo_score} is at or below the BPO limit of {bpo_max}, so "
-            f"the answers describe rule-driven support work that suits a BPO provider."
-        )
+        return "The answers describe routine, rule-driven work: a BPO provider suits it."
     if evaluation.verdict is Verdict.KPO:
-        return (
-            f"KPO: a KPO score of {kpo_score} is at or above the KPO limit of {kpo_min}, so "
-            f"the answers describe expert, judgment-heavy work that calls for a KPO provider."
-        )
+        return "The answers describe expert, judgment-heavy work: it calls for a KPO provider."
     if not evaluation.opposite_pull:
         return (
-            f"Hybrid: a KPO score of {kpo_score} falls between {bpo_max} and {kpo_min}, so the "
-            f"work mixes rule-driven steps with parts that need expert judgment."
+            "The work mixes rule-driven steps with parts that need expert judgment, so it "
+            "sits between the two kinds of provider."
         )
     if evaluation.band is Verdict.HYBRID:
         return (
-            f"Hybrid: a KPO score of {kpo_score} falls between {bpo_max} and {kpo_min}, and "
-            f"{pulls}."
+            f"The answers pull both ways ({kpo_share} of what you answered points firmly to "
+            f"expert work, {bpo_share} firmly to routine work), so the work likely holds "
+            f"parts of each kind."
         )
+    against = bpo_share if evaluation.band is Verdict.KPO else kpo_share
     return (
-        f"Hybrid: the KPO score of {kpo_score} alone would say {evaluation.band.label}, but "
-        f"{pulls}, so the work likely holds parts of each kind."
+        f"On balance the answers point to {evaluation.band.label}, but {against} of "
+        f"what you answered points firmly the other way, so the work likely holds parts of "
+        f"each kind."
     )
 
 
@@ -295,9 +290,15 @@ def _split(factors: tuple[FactorResult, ...]) -> Split:
         for item in strongest
         if item.leans is Lean.KPO and (part := FACTOR_TEXTS[item.factor].kpo_part)
     ][:SPLIT_PARTS]
-    if bpo_parts or kpo_parts:
+    keep = _join(kpo_parts) if kpo_parts else "the cases that need expert judgment"
+    if not any(item.leans is Lean.BPO for item in factors):
+        text = (
+            f"No answer marks out routine work for a BPO provider, so keep {keep} with a KPO "
+            f"specialist or in-house; the answers in the middle suggest some steps may be "
+            f"simpler, and the specialist can tell you which."
+        )
+    elif bpo_parts or kpo_parts:
         hand = _join(bpo_parts) if bpo_parts else "the routine, rule-driven steps"
-        keep = _join(kpo_parts) if kpo_parts else "the cases that need expert judgment"
         text = f"Hand {hand} to a BPO provider; keep {keep} with a KPO specialist or in-house."
     else:
         text = (

@@ -34,7 +34,8 @@ def test_smallest_change_that_flips_the_verdict():
     assert first.verdict is Verdict.HYBRID
     assert first.kpo_score == 41.7
     assert first.text == (
-        "If task complexity were 4 instead of 2, the verdict would be Hybrid (KPO score 41.7)."
+        "If the work were mostly analytical, it would be best split between a BPO provider "
+        "and a KPO specialist."
     )
 
 

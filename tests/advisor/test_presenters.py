@@ -67,9 +67,9 @@ def test_a_brief_shows_its_snapshot(saved):
 def test_a_brief_names_its_preferences_as_they_were_saved(saved):
     Language.objects.filter(code="pl").update(name="Polski")
     page = RecommendationPage(saved, RequestFactory().get("/"))
-    assert page.preferences == [
-        ("Delivered from", "Poland"),
-        ("Languages", "Polish"),
-        ("Budget", "up to $60/h"),
-        ("Coverage", "24/7"),
+    assert [(row["label"], row["value"], row["required"]) for row in page.preferences] == [
+        ("Delivered from", "Poland", False),
+        ("Languages", "Polish", False),
+        ("Highest hourly rate", "up to $60/h", False),
+        ("Coverage", "24/7", False),
     ]

@@ -119,7 +119,10 @@ def test_opposite_pull_makes_hybrid_even_outside_the_band():
     result = score(PULLING_BOTH_WAYS)
     assert result.opposite_pull
     assert (result.kpo_pull, result.bpo_pull) == (0.72, 0.28)
-    assert result.summary.startswith("Hybrid: the KPO score of 72.2 alone would say KPO, but ")
+    assert result.summary == (
+        "On balance the answers point to KPO, but 28% of what you answered points firmly "
+        "the other way, so the work likely holds parts of each kind."
+    )
     switched_off = Parameters(opposite_pull_share=1)
     assert score(PULLING_BOTH_WAYS, switched_off).verdict is Verdict.KPO
     assert not score(PULLING_BOTH_WAYS, switched_off).opposite_pull
@@ -139,17 +142,23 @@ def test_opposite_pull_inside_the_band():
     assert result.verdict is Verdict.HYBRID
     assert result.opposite_pull
     assert result.summary == (
-        "Hybrid: a KPO score of 43.8 falls between 35 and 65, and the answers pull hard "
-        "both ways (25% of the answered weight strongly KPO, 50% strongly BPO)."
+        "The answers pull both ways (25% of what you answered points firmly to expert work, "
+        "50% firmly to routine work), so the work likely holds parts of each kind."
     )
 
 
 @pytest.mark.parametrize(
     ("answers", "start"),
     [
-        (required_answers(1, 1, 1), "BPO: a KPO score of 0.0 is at or below the BPO limit of 35"),
-        (required_answers(5, 5, 5), "KPO: a KPO score of 100.0 is at or above the KPO limit of 65"),
-        (required_answers(3, 3, 3), "Hybrid: a KPO score of 50.0 falls between 35 and 65, so"),
+        (
+            required_answers(1, 1, 1),
+            "The answers describe routine, rule-driven work: a BPO provider",
+        ),
+        (
+            required_answers(5, 5, 5),
+            "The answers describe expert, judgment-heavy work: it calls for",
+        ),
+        (required_answers(3, 3, 3), "The work mixes rule-driven steps with parts that need expert"),
     ],
 )
 def test_summary_states_verdict_and_why(answers, start):
@@ -262,6 +271,18 @@ def test_split_for_middling_answers_gives_general_advice():
     assert split is not None
     assert split.bpo == ()
     assert split.kpo == (Factor.CUSTOMER_CONTACT,)
+    # No answer leans BPO, so the advice does not hand anything to a BPO provider.
+    assert split.text == (
+        "No answer marks out routine work for a BPO provider, so keep the cases that need "
+        "expert judgment with a KPO specialist or in-house; the answers in the middle suggest "
+        "some steps may be simpler, and the specialist can tell you which."
+    )
+
+
+def test_split_for_middling_answers_with_a_cost_motive_gives_general_advice():
+    split = score({**every(3, customer_contact=3), "driving_force": 1}).split
+    assert split is not None
+    assert split.bpo == (Factor.DRIVING_FORCE,)
     assert split.text.startswith("Your answers sit mostly in the middle")
 
 
@@ -278,15 +299,16 @@ def test_split_for_middling_answers_gives_general_advice():
 def test_confidence_levels(answers, level, value):
     confidence = score(answers).confidence
     assert (confidence.level, confidence.value) == (level, value)
-    assert confidence.text.startswith(f"{level.label} confidence: ")
+    # The page names the level once itself; the sentence gives the reasons only.
+    assert "confidence" not in confidence.text.lower()
 
 
 def test_confidence_parts():
     confidence = score(required_answers(5, 5, 5)).confidence
     assert (confidence.margin, confidence.coverage, confidence.tension) == (1.0, 0.5, 0.0)
     assert confidence.text == (
-        "Medium confidence: the KPO score of 100.0 is 35.0 points over the KPO limit; "
-        "you answered 3 of 9 questions."
+        "The answers sit 35.0 points on the KPO side of the line, and you answered 3 of 9 "
+        "questions."
     )
 
 
@@ -295,10 +317,10 @@ def test_confidence_drops_when_strong_answers_disagree():
     disagreeing = score(required_answers(5, 5, 5, core_proximity=1)).confidence
     assert disagreeing.tension == 0.36
     assert disagreeing.value < agreeing.value
-    assert disagreeing.text.endswith("; 18% of the answered weight pulls strongly the other way.")
+    assert disagreeing.text.endswith("; 18% of what you answered points firmly the other way.")
     # A BPO verdict with a strong KPO answer says so too.
     bpo = score(required_answers(1, 1, 1, core_proximity=5)).confidence
-    assert bpo.text.endswith("; 18% of the answered weight pulls strongly the other way.")
+    assert bpo.text.endswith("; 18% of what you answered points firmly the other way.")
 
 
 def test_confidence_for_hybrid_called_by_opposite_pull():
@@ -307,7 +329,7 @@ def test_confidence_for_hybrid_called_by_opposite_pull():
     assert confidence.margin == 0.11
     assert confidence.level is ConfidenceLevel.LOW
     assert confidence.text.startswith(
-        "Low confidence: 72% of the answered weight pulls strongly to KPO and 28% strongly to BPO"
+        "72% of what you answered points firmly to KPO and 28% firmly to BPO"
     )
     stricter = score(PULLING_BOTH_WAYS, Parameters(opposite_pull_share=0.2)).confidence
     assert stricter.margin > confidence.margin

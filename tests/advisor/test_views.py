@@ -11,7 +11,7 @@ from advisor.engine.questions import FACTOR_TEXTS
 from advisor.models import Recommendation, ScoringSettings
 from advisor.views import questionnaire_form
 from outsourcing.models import Language
-from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS
+from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS, WORK
 from tests.helpers import submit
 
 QUESTIONNAIRE = "/advisor/"
@@ -49,7 +49,7 @@ def test_starting_from_a_service_prefills_its_profile(client, two_services_two_v
     assert form.initial["task_complexity"] == 5
     assert form.initial["customer_contact"] == 1
     assert response.context["preview"].verdict == "kpo"
-    assert "Pre-filled with the typical answers for" in response.content.decode()
+    assert "is chosen and its typical answers are filled in" in response.content.decode()
 
 
 def test_unknown_starting_service_or_token_is_ignored(client, two_services_two_vendors):
@@ -60,8 +60,8 @@ def test_unknown_starting_service_or_token_is_ignored(client, two_services_two_v
         response = client.get(QUESTIONNAIRE, query)
         assert response.status_code == 200
         content = response.content.decode()
-        assert "Pre-filled with the typical answers" not in content
-        assert "answers of a saved recommendation" not in content
+        assert "its typical answers are filled in" not in content
+        assert "copy of a saved recommendation" not in content
 
 
 def test_submitting_saves_and_redirects_to_the_share_link(client, two_services_two_vendors):
@@ -174,7 +174,7 @@ def test_a_repeated_preference_is_saved_once(client, two_services_two_vendors):
 
 
 def test_double_submit_creates_one_recommendation(client, two_services_two_vendors):
-    data = {"submission_id": str(uuid.uuid4()), **ROUTINE_ANSWERS}
+    data = {"submission_id": str(uuid.uuid4()), **WORK, **ROUTINE_ANSWERS}
     first = client.post(QUESTIONNAIRE, data)
     second = client.post(QUESTIONNAIRE, data)
     assert first["Location"] == second["Location"]
@@ -237,7 +237,7 @@ def test_recommendation_page_is_a_brief_a_manager_can_read(client, recommendatio
     response = client.get(recommendation.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()
-    for heading in ["Why", "What would change it", "Services that fit", "Who can do the work"]:
+    for heading in ["Why", "What would change it", "Services", "Who can do the work"]:
         assert f">{heading}</h2>" in content
     assert "KPO score 100" in content
     assert "Market research" in content
@@ -343,7 +343,7 @@ def test_a_deleted_recommendation_stops_answering_at_once(client, recommendation
     url = recommendation.get_absolute_url()
     etag = client.get(url)["ETag"]
     assert (
-        "answers of a saved recommendation"
+        "copy of a saved recommendation"
         in client.get(QUESTIONNAIRE, {"from": recommendation.token}).text
     )
     delete_elsewhere(recommendation)
@@ -351,7 +351,7 @@ def test_a_deleted_recommendation_stops_answering_at_once(client, recommendation
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
     assert client.get(f"{url}pdf/").status_code == 404
     copy = client.get(QUESTIONNAIRE, {"from": recommendation.token})
-    assert "answers of a saved recommendation" not in copy.text
+    assert "copy of a saved recommendation" not in copy.text
     assert not copy.context["form"].initial.get("task_complexity")
 
 
@@ -375,7 +375,7 @@ def test_an_old_link_keeps_the_preference_names_it_was_saved_with(client, two_se
     Language.objects.filter(code="en").update(name="Englisch")
     Language.objects.get(code="en").save()
     page = client.get(recommendation.get_absolute_url()).text
-    assert "<td>English</td>" in page
+    assert '<td>English <span class="text-muted-ink">· preferred</span>' in page
     assert "Englisch" not in page
 
 

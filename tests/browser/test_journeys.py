@@ -27,6 +27,12 @@ def test_newcomer_goes_from_home_to_a_recommendation(page, shipped_catalog):
     expect(preview(page)).to_contain_text("0 of 9 questions answered")
     expect(preview(page)).to_contain_text("to see a first verdict")
 
+    page.get_by_label("What is the work called?").fill("Supplier invoice keying")
+    expect(preview(page)).to_contain_text("named")
+    # Type-ahead narrows the grouped list of services.
+    page.get_by_label("Find a service").fill("data entry")
+    expect(page.get_by_label("Telemarketing")).to_be_hidden()
+    page.get_by_label("Data entry", exact=True).check()
     page.get_by_label("Novel and research-heavy").check()
     expect(preview(page)).to_contain_text("1 of 9 questions answered")
     page.locator("#id_skill_scarcity_4").check()
@@ -42,11 +48,11 @@ def test_newcomer_goes_from_home_to_a_recommendation(page, shipped_catalog):
     page.locator("#id_customer_contact_5").check()
     expect(preview(page)).to_contain_text("4 of 9 questions answered")
 
-    page.get_by_role("button", name="Get my recommendation").click()
+    page.get_by_role("button", name="Get my recommendation").first.click()
     expect(page).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]{20,40}/$"))
     expect(page.locator(".verdict-card .verdict-word")).to_have_text("BPO")
     expect(page.get_by_text("Business process outsourcing").first).to_be_visible()
-    for heading in ["Why", "What would change it", "Services that fit", "Who can do the work"]:
+    for heading in ["Why", "What would change it", "Services", "Who can do the work"]:
         expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
     expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
 
@@ -68,13 +74,14 @@ def test_edit_a_copy_prefills_the_questionnaire(page, recommendations_by_verdict
     page.goto(kpo.get_absolute_url())
     page.get_by_role("link", name="Edit a copy").click()
 
-    expect(page.get_by_text("These are the answers of a saved recommendation")).to_be_visible()
+    expect(page.get_by_text("This is a copy of a saved recommendation")).to_be_visible()
     expect(page.locator("#id_task_complexity_4")).to_be_checked()
     expect(page.locator("#id_decision_authority_3")).to_be_checked()
     expect(page.locator("#id_budget")).to_have_value("60")
     expect(preview(page).locator(".verdict-word")).to_have_text("KPO")
 
-    page.get_by_role("button", name="Get my recommendation").click()
+    page.get_by_label("What is the work called?").fill("Market entry study")
+    page.get_by_role("button", name="Get my recommendation").first.click()
     expect(page).to_have_url(re.compile(r"/r/"))
     assert Recommendation.objects.count() == 4
     assert page.url != kpo.get_absolute_url()
@@ -152,6 +159,8 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
 
 def test_keyboard_alone_completes_the_questionnaire(page, shipped_catalog):
     page.goto("/advisor/")
+    tab_to(page, "#id_task_name")
+    page.keyboard.type("Order entry")
     for name in ["task_complexity", "skill_scarcity", "decision_authority"]:
         tab_to(page, f"input[name={name}]")
         page.keyboard.press("Space")
@@ -193,7 +202,7 @@ def test_missing_answers_are_pointed_out_and_the_rest_kept(page, watcher, shippe
     watcher.allow(r"status of 400")  # the form comes back as a 400, as it should
     page.goto("/advisor/")
     page.locator("#id_task_complexity_2").check()
-    page.get_by_role("button", name="Get my recommendation").click()
+    page.get_by_role("button", name="Get my recommendation").first.click()
 
     expect(page.locator("#form-errors")).to_be_focused()
     # The summary links to each question in error; the message also sits by the question.
@@ -215,3 +224,20 @@ def test_pdf_download_is_the_brief(page, recommendations_by_verdict):
     assert download.value.suggested_filename.endswith(".pdf")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_typical_answers_fill_only_open_questions_in_place(page, shipped_catalog):
+    page.goto("/advisor/")
+    page.get_by_label("What is the work called?").fill("Supplier invoice keying")
+    page.get_by_label("Data entry", exact=True).check()
+    page.locator("#id_task_complexity_4").check()
+    page.get_by_role("button", name="Fill in typical answers").click()
+
+    expect(page.locator("#fill-result")).to_be_focused()
+    expect(page.locator("#fill-result")).to_contain_text("Your own answers are unchanged")
+    expect(page).to_have_url(re.compile(r"/advisor/$"))
+    expect(page.get_by_label("What is the work called?")).to_have_value("Supplier invoice keying")
+    expect(page.get_by_label("Data entry", exact=True)).to_be_checked()
+    expect(page.locator("#id_task_complexity_4")).to_be_checked()  # the buyer's answer stays
+    expect(page.locator("#id_skill_scarcity_0")).to_be_checked()  # filled from the service
+    assert not Recommendation.objects.exists()

@@ -73,7 +73,7 @@ def test_questionnaire_with_errors(page, watcher, shipped_catalog):
     def show(page):
         page.goto("/advisor/")
         page.locator("#id_task_complexity_3").check()
-        page.locator("button[form=questionnaire]").click()
+        page.get_by_role("button", name="Get my recommendation").first.click()
         expect(page.locator("#form-errors")).to_be_visible()
 
     check_at_both_widths(page, "questionnaire-errors", show)

@@ -6,11 +6,41 @@
   // to their heading so keyboard and screen-reader users land on what changed.
   document.addEventListener("htmx:afterSwap", function (event) {
     var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
-    var heading = event.detail.target.querySelector("[data-focus-after-swap]");
-    if (heading && trigger && trigger.tagName === "A") {
+    var heading = document.querySelector("[data-focus-after-swap]");
+    if (heading && trigger && (trigger.tagName === "A" || trigger.tagName === "BUTTON")) {
       heading.focus();
     }
   });
+
+  // Type-ahead over the questionnaire's services: hide those whose name does not
+  // contain what was typed, and categories left empty. Without JavaScript the whole
+  // grouped list shows, and the filter box stays hidden.
+  function setUpServiceFilter() {
+    var box = document.querySelector("[data-service-filter]");
+    if (!box || !box.hidden) {
+      return;
+    }
+    box.hidden = false;
+    var input = box.querySelector("input");
+    var status = box.querySelector("[data-filter-status]");
+    input.addEventListener("input", function () {
+      var wanted = input.value.trim().toLowerCase();
+      var shown = 0;
+      document.querySelectorAll("[data-service-group]").forEach(function (group) {
+        var inGroup = 0;
+        group.querySelectorAll("[data-service-option]").forEach(function (option) {
+          var match = !wanted || option.textContent.toLowerCase().indexOf(wanted) !== -1;
+          option.hidden = !match;
+          inGroup += match ? 1 : 0;
+        });
+        group.hidden = inGroup === 0;
+        shown += inGroup;
+      });
+      status.textContent = wanted ? shown + (shown === 1 ? " service matches" : " services match") : "";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", setUpServiceFilter);
+  document.addEventListener("htmx:afterSettle", setUpServiceFilter);
 
   // A form that came back with errors: take the focus to the summary of what to fix,
   // so a keyboard or screen-reader user starts from there.
