@@ -28,10 +28,8 @@ def test_the_questionnaire_is_three_steps_with_services_grouped_by_category(
     for step in ["The work", "How the work is done", "Who should do it"]:
         assert f"{step}</h2>" in content
     assert 'name="task_name"' in content
-    assert (
-        f'<legend class="service-group-name">{two_services_two_vendors["research"].category.name}</legend>'
-        in (content)
-    )
+    category = two_services_two_vendors["research"].category.name
+    assert f'<legend class="service-group-name">{category}</legend>' in content
     assert 'name="task_services" value="market-research"' in content
     assert 'name="must" value="languages"' in content
     assert 'id="verdict-bar"' in content
