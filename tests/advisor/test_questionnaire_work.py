@@ -55,7 +55,7 @@ def test_at_most_five_services(client, db):
 def test_an_unknown_service_is_refused_plainly(client, two_services_two_vendors):
     response = post(client, {**WORK, **EXPERT_ANSWERS, "task_services": ["web-magic"]})
     assert response.status_code == 400
-    assert "“web-magic” is not in the two_services_two_vendors" in response.text
+    assert "“web-magic” is not in the catalog" in response.text
 
 
 def test_an_unknown_time_zone_is_refused_and_a_known_one_kept(client, two_services_two_vendors):

@@ -187,14 +187,19 @@ def test_the_submit_button_is_disabled_once_the_submit_is_sent(page, market_rese
 
     page.route("**/advisor/", answer_with_no_content)
     page.goto("/advisor/")
+    page.locator("#id_task_name").fill("Supplier invoices")
     for answer in ["#id_task_complexity_4", "#id_skill_scarcity_4", "#id_decision_authority_4"]:
         page.locator(answer).check()
-    button = page.get_by_role("button", name="Working…")
+    form = page.locator("#questionnaire")
+    button = form.get_by_role("button", name="Working…")
     with page.expect_request(lambda request: request.method == "POST"):
-        page.get_by_role("button", name="Get my recommendation").click()
+        form.get_by_role("button", name="Get my recommendation").click()
 
-    expect(button).to_be_disabled()
-    expect(button).to_have_attribute("aria-busy", "true")
+    # Every submit button of the form waits, "Fill in typical answers" too.
+    expect(button).to_have_count(2)
+    for index in range(2):
+        expect(button.nth(index)).to_be_disabled()
+        expect(button.nth(index)).to_have_attribute("aria-busy", "true")
     assert not Recommendation.objects.exists()
 
 
