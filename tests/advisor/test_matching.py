@@ -12,10 +12,8 @@ from advisor.engine import (
     VendorCandidate,
     match_services,
     match_vendors,
-    matching,
     score,
 )
-from advisor.engine.matching import VendorPool
 
 
 def profile(*values):
@@ -396,55 +394,6 @@ def random_services(rng):
         )
         for n in range(60)
     ]
-
-
-@pytest.mark.parametrize(
-    "preferences",
-    [Preferences(), PREFERENCES, Preferences(countries={"PL"}, budget_max=12)],
-    ids=["none", "many", "few"],
-)
-def test_a_vendor_pool_ranks_as_a_full_ranking_does(preferences):
-    rng = random.Random(1)
-    services = random_services(rng)
-    vendors = [random_vendor(rng, index) for index in range(3_000)]
-    pool = VendorPool(vendors)
-    for _ in range(20):
-        answers = {factor.value: rng.randint(1, 5) for factor in Factor if factor.required}
-        matches = match_services(answers, score(answers), services)
-        everyone = match_vendors(matches, vendors, preferences, limit=len(vendors))
-        assert match_vendors(matches, pool, preferences) == everyone[:5]
-        assert match_vendors(matches, pool, preferences, limit=1) == everyone[:1]
-
-
-def test_a_vendor_pool_indexes_each_vendor_by_the_services_it_offers():
-    pool = VendorPool(
-        [
-            VendorCandidate(slug="first", name="First", services={"payroll", "research"}),
-            VendorCandidate(slug="second", name="Second", services={"payroll"}),
-            VendorCandidate(slug="idle", name="Idle", services=set()),
-        ]
-    )
-    assert len(pool) == 3
-    assert pool.by_service == {"payroll": {0, 1}, "research": {0}}
-
-
-def test_ranking_stops_once_no_other_vendor_can_reach_the_top(monkeypatch):
-    rng = random.Random(2)
-    services = random_services(rng)
-    pool = VendorPool(random_vendor(rng, index) for index in range(3_000))
-    answers = {"task_complexity": 2, "skill_scarcity": 2, "decision_authority": 1}
-    matches = match_services(answers, score(answers), services)
-    offering = {p for match in matches for p in pool.by_service.get(match.slug, ())}
-    scored = []
-    original = matching._ranking
-
-    def counting(vendors, positions, service_points, context):
-        scored.extend(positions)
-        return original(vendors, positions, service_points, context)
-
-    monkeypatch.setattr(matching, "_ranking", counting)
-    assert len(match_vendors(matches, pool)) == 5
-    assert len(scored) == len(set(scored)) < len(offering) / 2
 
 
 def test_a_full_ranking_holds_each_vendor_offering_a_matched_service_once():
