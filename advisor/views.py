@@ -24,6 +24,7 @@ from django.views.decorators.http import (
 from django_htmx.middleware import HtmxDetails
 
 from advisor import catalog_inputs, services
+from advisor.engine import Task
 from advisor.forms import QuestionnaireForm
 from advisor.models import TOKEN_PATTERN, Recommendation, RecommendationPdf
 from advisor.presenters import RecommendationPage, preview_context
@@ -99,6 +100,7 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             recommendation = services.recommendation_create(
+                task=Task(name=form.cleaned_data.get("task_name") or "Work to outsource"),
                 answers=form.answers(),
                 preferences=form.preferences(),
                 submission_id=form.cleaned_data["submission_id"],

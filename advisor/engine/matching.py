@@ -464,7 +464,8 @@ def vendor_misses(
     """What a vendor lacks of the buyer's required items, one plain sentence each."""
     must = preferences.must
     misses = []
-    if Requirement.COUNTRIES in must and preferences.countries.isdisjoint(vendor.countries):
+    countries = preferences.countries
+    if Requirement.COUNTRIES in must and countries and countries.isdisjoint(vendor.countries):
         wanted = _codes(preferences.countries, country_names or {}, joiner=" or ")
         misses.append(f"It does not deliver from {wanted}.")
     if Requirement.LANGUAGES in must and (missing := preferences.languages - vendor.languages):

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from advisor.engine import Factor
+from advisor.engine import Factor, Task
 from advisor.engine.parameters import DEFAULT_PARAMETERS
 from advisor.models import Recommendation, ScoringSettings
 from advisor.services import recommendation_create
@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def recommendation(catalog):
     return recommendation_create(
+        task=Task("Customer research"),
         answers={
             Factor.TASK_COMPLEXITY: 1,
             Factor.SKILL_SCARCITY: 1,

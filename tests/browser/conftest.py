@@ -18,7 +18,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from advisor import services
-from advisor.engine import Factor
+from advisor.engine import Factor, Task
 from advisor.models import ScoringSettings
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made
@@ -163,7 +163,9 @@ def catalog():
 
 def make_recommendation(answers: dict[str, int], **preferences):
     return services.recommendation_create(
-        answers={Factor(key): value for key, value in answers.items()}, preferences=preferences
+        task=Task("Customer research"),
+        answers={Factor(key): value for key, value in answers.items()},
+        preferences=preferences,
     )
 
 
