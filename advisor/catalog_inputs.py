@@ -7,6 +7,7 @@ asks the database for the few that fit best.
 """
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import cast
 
 from django.conf import settings
@@ -158,22 +159,77 @@ def ranked_vendors(
     limit: int,
 ) -> list[VendorCandidate]:
     """The `limit` active vendors offering a planned service that fit best, best
-    first, counted in one query exactly as `match_vendors` counts them (the tests
+    first, counted in the database exactly as `match_vendors` counts them (the tests
     hold the two to that). With `meeting_must` the vendors meet every required item;
-    without it, those that miss at least one (the "close, but" list).
+    without it, the best of those offering the best service or several that miss at
+    least one (the "close, but" list).
+
+    Most vendors offering a planned service offer just one. Those offering only one
+    other than the best can earn at most the second service's points plus every
+    preference point, so the vendors offering the best service or several are ranked
+    first; only when one of the others could still reach the list are all ranked.
     """
-    # One grouped query over the vendor-service rows of the planned services:
-    # every value is an aggregate, so the group is the vendor alone.
-    rows = VendorServices.objects.filter(
-        service_id__in=[service_ids[slug] for slug, _, _ in plan.offers if slug in service_ids],
-        vendor__is_active=True,
-    )
+    planned = [service_ids[slug] for slug, _, _ in plan.offers]
+    rows = VendorServices.objects.filter(service_id__in=planned, vendor__is_active=True)
     must = must_filter(preferences)
     if must is not None:
         rows = rows.filter(must if meeting_must else ~must)
     elif not meeting_must:
         return []
-    ranked = (
+    ranking = partial(
+        best_rows,
+        plan=plan,
+        service_ids=service_ids,
+        preferences=preferences,
+        most_services_first=most_services_first,
+        limit=limit,
+    )
+    if len(planned) == 1:
+        top = ranking(rows)
+    else:
+        several = (
+            VendorServices.objects.filter(service_id__in=planned)
+            .values("vendor_id")
+            .annotate(services=Count("service_id"))
+            .filter(services__gte=2)
+            .values("vendor_id")
+        )
+        best = VendorServices.objects.filter(service_id=planned[0]).values("vendor_id")
+        top = ranking(rows.filter(Q(vendor_id__in=best) | Q(vendor_id__in=several)))
+        _, second_primary, _ = plan.offers[1]
+        most_for_services = plan.offers[0][1] + sum(
+            extra for _, _, extra in plan.offers[1 : 1 + EXTRA_SERVICES]
+        )
+        others_can_reach = _fit(second_primary + plan.max_points - most_for_services, plan)
+        last_offered, last_fit = (top[-1][1], top[-1][2]) if top else (0, 0)
+        settled = len(top) == limit and (
+            (most_services_first and last_offered >= 2) or last_fit > others_can_reach
+        )
+        # The "close, but" list is an aside: it need not look further.
+        if not settled and meeting_must:
+            top = ranking(rows)
+    ids = [vendor_id for vendor_id, _, _ in top]
+    by_id = {vendor.id: vendor for vendor in Vendor.objects.filter(pk__in=ids).candidates()}
+    return [by_id[pk] for pk in ids]
+
+
+def _fit(points: int, plan: PointsPlan) -> int:
+    return (200 * max(0, points) + plan.max_points) // (2 * plan.max_points)
+
+
+def best_rows(
+    rows,
+    *,
+    plan: PointsPlan,
+    service_ids: Mapping[str, int],
+    preferences: Preferences,
+    most_services_first: bool,
+    limit: int,
+) -> list[tuple[int, int, int]]:
+    """(vendor id, services offered, fit) of the best `limit` vendors among the
+    vendor-service rows. One grouped query: every value is an aggregate, so the
+    group is the vendor alone."""
+    return list(
         rows.values("vendor_id")
         .annotate(
             offered=Count("service_id"),
@@ -182,11 +238,8 @@ def ranked_vendors(
             slug=Max("vendor__slug"),
         )
         .order_by(*(["-offered"] if most_services_first else []), "-fit", "name", "slug")
-        .values_list("vendor_id", flat=True)[:limit]
+        .values_list("vendor_id", "offered", "fit")[:limit]
     )
-    ids = list(ranked)
-    by_id = {vendor.id: vendor for vendor in Vendor.objects.filter(pk__in=ids).candidates()}
-    return [by_id[pk] for pk in ids]
 
 
 def must_filter(preferences: Preferences) -> Q | None:

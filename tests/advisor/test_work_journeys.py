@@ -293,11 +293,14 @@ def test_a_recommendation_about_chosen_services_takes_a_fixed_number_of_queries(
     catalog_inputs.scoring_parameters()
     catalog_inputs.service_candidates()
     catalog_inputs.code_names()
-    # The best vendors, their profiles; the close ones, theirs; savepoint, insert, release.
-    with django_assert_num_queries(7):
+    # The vendors offering the best service or several, then (so few here that the
+    # others could still reach the list) all, then the best ones' profiles; the close
+    # ones among the first and their profiles; savepoint, insert, release.
+    with django_assert_num_queries(8):
         recommendation_create(
             task=task, answers=answers_of(SUPPORT), preferences=SUPPORT_PREFERENCES
         )
-    # Without a must-have there is no "close, but" list to look for.
+    # Without a must-have there is no "close, but" list to look for, and the vendors
+    # offering the best service or both settle the list.
     with django_assert_num_queries(5):
         recommendation_create(task=task, answers=answers_of(SUPPORT), preferences={})
