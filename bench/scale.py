@@ -180,9 +180,13 @@ def main() -> int:
 
     vendor = Vendor.objects.active().order_by("pk").first()
     assert vendor is not None
+    task, answers, preferences = inputs[1]
     after_edit = {}
     for page, call in [
-        ("recommendation", lambda: services.advice_build(*(), **dict(zip(("task", "answers", "preferences"), inputs[1], strict=True)))),
+        (
+            "recommendation",
+            lambda: services.advice_build(task=task, answers=answers, preferences=preferences),
+        ),
         ("directory", lambda: client.get(urls[1])),
         ("questionnaire", lambda: client.get("/advisor/")),
     ]:
@@ -196,10 +200,15 @@ def main() -> int:
         "after an edit": max(after_edit.values()),
     }
     print(f"\n{count} active vendors, PostgreSQL, in-process, {ROUNDS} requests each:")
-    print("  recommendation (advice_build): p50 {:.1f} ms, p95 {:.1f} ms".format(*percentiles(recommendation)))
-    print("  directory page, filtered:      p50 {:.1f} ms, p95 {:.1f} ms".format(*percentiles(directory)))
-    print(f"  resident memory after them:    {rss:.0f} MB (target {RSS_TARGET_MB} MB)")
-    print("  first request after an edit:   " + ", ".join(f"{page} {ms:.0f} ms" for page, ms in after_edit.items()))
+    for name, samples in [
+        ("recommendation (advice_build)", recommendation),
+        ("directory page, filtered", directory),
+    ]:
+        median, p95 = percentiles(samples)
+        print(f"  {name + ':':<32}p50 {median:.1f} ms, p95 {p95:.1f} ms")
+    print(f"  {'resident memory after them:':<32}{rss:.0f} MB (target {RSS_TARGET_MB} MB)")
+    edits = ", ".join(f"{page} {ms:.0f} ms" for page, ms in after_edit.items())
+    print(f"  {'first request after an edit:':<32}{edits}")
     missed = [name for name, value in results.items() if value > TARGETS_MS[name]]
     if rss > RSS_TARGET_MB:
         missed.append("resident memory")

@@ -330,6 +330,8 @@ class Vendor(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
+        # The directory's pages in its order, read a page at a time.
+        indexes = [models.Index(fields=["name", "id"], name="vendor_directory_order")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(hourly_rate_min__lte=models.F("hourly_rate_max")),
