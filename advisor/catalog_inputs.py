@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest
+from django.db.models.lookups import GreaterThanOrEqual
 from django_countries import countries
 
 from advisor.engine import ENGINE_VERSION, Requirement
@@ -190,8 +191,7 @@ def ranked_vendors(
         several = (
             VendorServices.objects.filter(service_id__in=planned)
             .values("vendor_id")
-            .annotate(services=Count("service_id"))
-            .filter(services__gte=2)
+            .filter(GreaterThanOrEqual(Count("service_id"), 2))
             .values("vendor_id")
         )
         best = VendorServices.objects.filter(service_id=planned[0]).values("vendor_id")
@@ -280,7 +280,7 @@ def must_filter(preferences: Preferences) -> Q | None:
         conditions.append(Q(vendor__hourly_rate_min__lte=preferences.budget_max))
     if Requirement.NEEDS_24_7 in must and preferences.needs_24_7:
         conditions.append(Q(vendor__coverage=Vendor.Coverage.ROUND_THE_CLOCK))
-    return Q.create(conditions) if conditions else None
+    return Q(*conditions) if conditions else None
 
 
 def per_service(points: Mapping[int, int]) -> Case:

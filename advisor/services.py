@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
@@ -136,9 +137,9 @@ def advice_build(*, task: Task, answers: dict[Factor, int], preferences: dict) -
     )
     # Without a chosen service, vendors are matched by the nature of the work alone.
     matched = chosen or related
-    service_ids = {candidate.slug: candidate.id for candidate in candidates}
+    service_ids = {c.slug: c.id for c in candidates if c.id is not None}
     names = catalog_inputs.code_names()
-    name_maps = {
+    name_maps: dict[str, Mapping[str, str]] = {
         "country_names": names["countries"],
         "language_names": names["languages"],
         "certification_names": names["certifications"],
@@ -146,22 +147,27 @@ def advice_build(*, task: Task, answers: dict[Factor, int], preferences: dict) -
     vendors: tuple[VendorMatch, ...] = ()
     close: tuple[VendorMatch, ...] = ()
     if plan := points_plan(matched, wanted):
-        ranking = {"most_services_first": bool(chosen)}
+        first = bool(chosen)
+        rank = partial(
+            match_vendors,
+            most_services_first=first,
+            country_names=names["countries"],
+            language_names=names["languages"],
+            certification_names=names["certifications"],
+        )
         top = catalog_inputs.ranked_vendors(
-            plan, service_ids, wanted, **ranking, limit=VENDOR_MATCHES
+            plan, service_ids, wanted, most_services_first=first, limit=VENDOR_MATCHES
         )
-        vendors = match_vendors(matched, top, wanted, VENDOR_MATCHES, **ranking, **name_maps)
+        vendors = rank(matched, top, wanted, VENDOR_MATCHES)
         missing = catalog_inputs.ranked_vendors(
-            plan, service_ids, wanted, **ranking, meeting_must=False, limit=CLOSE_VENDORS
+            plan,
+            service_ids,
+            wanted,
+            most_services_first=first,
+            meeting_must=False,
+            limit=CLOSE_VENDORS,
         )
-        close = match_vendors(
-            matched,
-            missing,
-            replace(wanted, must=frozenset()),
-            CLOSE_VENDORS,
-            **ranking,
-            **name_maps,
-        )
+        close = rank(matched, missing, replace(wanted, must=frozenset()), CLOSE_VENDORS)
     service_names = {match.slug: match.name for match in (*chosen, *related)}
     entry = partial(
         vendor_entry,
@@ -204,7 +210,7 @@ def vendor_entry(
     service_names: dict[str, str],
     preferences: Preferences,
     country_names: dict[str, str],
-    name_maps: dict,
+    name_maps: dict[str, Mapping[str, str]],
 ) -> dict:
     """A vendor as the snapshot keeps it: the engine's match, what it offers of the
     chosen services, where and when it works, and what it misses of the must-haves."""

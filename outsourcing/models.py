@@ -182,9 +182,9 @@ class VendorQuerySet(CatalogQuerySet["Vendor"]):
             service_codes=_joined_codes(
                 Vendor.services.through.objects.filter(service__is_active=True), "service__slug"
             ),
-            language_codes=_joined_codes(Vendor.languages.through.objects, "language__code"),
+            language_codes=_joined_codes(Vendor.languages.through.objects.all(), "language__code"),
             certification_codes=_joined_codes(
-                Vendor.certifications.through.objects, "certification__code"
+                Vendor.certifications.through.objects.all(), "certification__code"
             ),
         ).values_list(
             "pk",
