@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     Max,
     Min,
@@ -191,7 +192,8 @@ def ranked_vendors(
         several = (
             VendorServices.objects.filter(service_id__in=planned)
             .values("vendor_id")
-            .filter(GreaterThanOrEqual(Count("service_id"), 2))
+            .alias(planned=Count("service_id"))
+            .filter(GreaterThanOrEqual(F("planned"), 2))
             .values("vendor_id")
         )
         best = VendorServices.objects.filter(service_id=planned[0]).values("vendor_id")
