@@ -355,6 +355,14 @@ class Vendor(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.is_sample and self.is_verified:
+            raise ValidationError(
+                {
+                    "is_verified": ValidationError(
+                        "A sample (fictional) vendor cannot be verified.", code="sample_verified"
+                    )
+                }
+            )
         if (
             self.hourly_rate_min is not None
             and self.hourly_rate_max is not None

@@ -109,3 +109,12 @@ def test_a_time_zone_must_be_an_iana_zone():
     assert refused.value.message_dict["timezone"] == [
         "“Mars/Olympus_Mons” is not an IANA time zone, such as Asia/Manila."
     ]
+
+
+def test_a_sample_vendor_cannot_be_verified():
+    vendor = VendorFactory(is_sample=True, is_verified=True)
+    with pytest.raises(ValidationError) as refused:
+        vendor.full_clean()
+    assert refused.value.message_dict["is_verified"] == [
+        "A sample (fictional) vendor cannot be verified."
+    ]

@@ -122,8 +122,7 @@ class Command(BaseCommand):
                     team_size=rng.choice(list(Vendor.TeamSize)),
                     hourly_rate_min=rate_min,
                     hourly_rate_max=rate_min + rng.randint(0, 60),
-                    is_verified=rng.random() < 0.3,
-                    is_sample=True,
+                    is_sample=True,  # so never verified
                 )
             )
         created = Vendor.objects.bulk_create(rows, batch_size=BATCH)
