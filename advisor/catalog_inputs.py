@@ -166,10 +166,11 @@ def ranked_vendors(
     without it, the best of those offering the best service or several that miss at
     least one (the "close, but" list).
 
-    Most vendors offering a planned service offer just one. Those offering only one
-    other than the best can earn at most the second service's points plus every
-    preference point, so the vendors offering the best service or several are ranked
-    first; only when one of the others could still reach the list are all ranked.
+    Most vendors offering a planned service offer just one. With chosen services,
+    those offering several come first, so they alone are ranked first. Those offering
+    only one other than the best can earn at most the second service's points plus
+    every preference point, so the vendors offering the best service or several are
+    ranked next; only when one of the others could still reach the list are all ranked.
     """
     planned = [service_ids[slug] for slug, _, _ in plan.offers]
     rows = VendorServices.objects.filter(service_id__in=planned, vendor__is_active=True)
@@ -197,7 +198,11 @@ def ranked_vendors(
             .values("vendor_id")
         )
         best = VendorServices.objects.filter(service_id=planned[0]).values("vendor_id")
-        top = ranking(rows.filter(Q(vendor_id__in=best) | Q(vendor_id__in=several)))
+        # With chosen services, vendors offering several come before all others: when
+        # there are enough of them, they are the list.
+        top = ranking(rows.filter(vendor_id__in=several)) if most_services_first else []
+        if len(top) < limit:
+            top = ranking(rows.filter(Q(vendor_id__in=best) | Q(vendor_id__in=several)))
         _, second_primary, _ = plan.offers[1]
         most_for_services = plan.offers[0][1] + sum(
             extra for _, _, extra in plan.offers[1 : 1 + EXTRA_SERVICES]

@@ -293,14 +293,15 @@ def test_a_recommendation_about_chosen_services_takes_a_fixed_number_of_queries(
     catalog_inputs.scoring_parameters()
     catalog_inputs.service_candidates()
     catalog_inputs.code_names()
-    # The vendors offering the best service or several, then (so few here that the
-    # others could still reach the list) all, then the best ones' profiles; the close
-    # ones among the first and their profiles; savepoint, insert, release.
-    with django_assert_num_queries(8):
+    # The list: vendors offering both services, then those offering the best one or
+    # both, then all (in so small a catalog the others could still reach it), then the
+    # profiles (4). The close list: the first two steps and the profiles (3). Savepoint,
+    # insert, release (3).
+    with django_assert_num_queries(10):
         recommendation_create(
             task=task, answers=answers_of(SUPPORT), preferences=SUPPORT_PREFERENCES
         )
     # Without a must-have there is no "close, but" list to look for, and the vendors
-    # offering the best service or both settle the list.
+    # offering both chosen services settle the list.
     with django_assert_num_queries(5):
         recommendation_create(task=task, answers=answers_of(SUPPORT), preferences={})
