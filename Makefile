@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format superuser soak serve bench
+.PHONY: install run test lint format superuser soak serve bench bench-scale
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; try: make PYTHON=python3.12 ...")'
@@ -58,3 +58,9 @@ serve: $(INSTALLED)
 # Every page against a bare "hello" view under gunicorn; see docs/performance.md.
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench.py
+
+# 300,000 vendors on PostgreSQL: a recommendation, a directory page, a worker's memory
+# and the first request after an edit against their targets; see docs/performance.md.
+# BENCH_SCALE_URL picks the database (dropped and refilled); SCALE_ARGS=--reuse keeps it.
+bench-scale: $(INSTALLED)
+	$(BIN)/python bench/scale.py $(SCALE_ARGS)

@@ -123,6 +123,13 @@ class Recommendation(models.Model):
         editable=False,
         help_text="Ties a form submission to its recommendation, so a resent form makes no copy.",
     )
+    task_name = models.CharField("work", max_length=120, default="")
+    task_description = models.TextField("description of the work", blank=True)
+    task_services = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The services the buyer chose, in their order: slug and name of each.",
+    )
     answers = models.JSONField()
     preferences = models.JSONField(default=dict)
     preference_names = models.JSONField(
@@ -135,6 +142,11 @@ class Recommendation(models.Model):
     result = models.JSONField()
     services = models.JSONField(default=list)
     vendors = models.JSONField(default=list)
+    close_vendors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Vendors offering the work that miss something the buyer required.",
+    )
     verdict = models.CharField(max_length=6, choices=VERDICT_CHOICES)
     kpo_score = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -2,96 +2,181 @@
 
 import hashlib
 import json
+from collections.abc import Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_countries import countries
 
 from advisor import catalog_inputs
-from advisor.engine import Factor
+from advisor.engine import Factor, Task
 from advisor.engine.matching import (
     Preferences,
     ServiceMatch,
     VendorMatch,
     match_services,
     match_vendors,
+    points_plan,
+    rate_services,
+    vendor_misses,
 )
 from advisor.engine.parameters import Parameters
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
-from advisor.engine.work import Task
+from advisor.engine.work import overlap_hours
 from advisor.models import Recommendation
 from outsourcing.models import Certification
 
 SERVICE_MATCHES = 5
 VENDOR_MATCHES = 5
+CLOSE_VENDORS = 5
 MULTIPLE_PREFERENCES = ("countries", "languages", "certifications")
 
 
 @dataclass(frozen=True)
 class Advice:
-    """Everything a recommendation shows, before it is saved."""
+    """Everything a recommendation shows, before it is saved.
 
+    `services` holds the chosen services first, in the buyer's order, then the related
+    ones; `vendors` and `close_vendors` are the snapshot's entries, shaped by
+    `vendor_entry`.
+    """
+
+    task: Task
     answers: dict[Factor, int]
     preferences: dict
     preference_names: dict[str, dict[str, str]]
     parameters: Parameters
     result: Result
     services: tuple[ServiceMatch, ...]
+    chosen: tuple[str, ...]
     vendors: tuple[VendorMatch, ...]
+    vendor_entries: list[dict]
+    close_vendors: list[dict]
 
     def recommendation(self, **fields) -> Recommendation:
         """An unsaved recommendation holding this advice as its snapshot."""
         return Recommendation(**self.snapshot(), **fields)
 
     def snapshot(self) -> dict:
+        names = {match.slug: match.name for match in self.services}
         return {
+            "task_name": self.task.name,
+            "task_description": self.task.description,
+            "task_services": [{"slug": slug, "name": names[slug]} for slug in self.chosen],
             "answers": {factor.value: answer for factor, answer in self.answers.items()},
             "preferences": self.preferences,
             "preference_names": self.preference_names,
             "engine_version": self.result.engine_version,
             "parameters": self.parameters.to_dict(),
             "result": self.result.to_dict(),
-            "services": [match.to_dict() for match in self.services],
-            "vendors": [match.to_dict() for match in self.vendors],
+            "services": [
+                {**match.to_dict(), "chosen": match.slug in self.chosen} for match in self.services
+            ],
+            "vendors": self.vendor_entries,
+            "close_vendors": self.close_vendors,
             "verdict": self.result.verdict.value,
             "kpo_score": self.result.kpo_score,
         }
 
 
-def advice_build(
-    *, answers: dict[Factor, int], preferences: dict, task: Task | None = None
-) -> Advice:
-    """Score the answers with the current settings and match the active catalog.
-    (Matching by `task`'s services is the backend's half of issue 12.)"""
-    # A code sent twice is kept once, where it first came, so no snapshot repeats it.
-    preferences = {
-        name: list(dict.fromkeys(value)) if name in MULTIPLE_PREFERENCES else value
-        for name, value in preferences.items()
-    }
-    parameters = catalog_inputs.scoring_parameters()
-    result = score(answers, parameters)
-    services = match_services(
-        answers, result, catalog_inputs.service_candidates(), limit=SERVICE_MATCHES
-    )
-    names = catalog_inputs.code_names()
-    vendors = match_vendors(
-        services,
-        catalog_inputs.vendor_pool(),
-        Preferences(
+def preferences_for_matching(preferences: dict) -> Preferences:
+    """The engine's preferences from the dict forms and the command pass around;
+    a bad value raises ValueError with a sentence for the buyer."""
+    buyer_timezone = preferences.get("buyer_timezone", "")
+    if buyer_timezone:
+        try:
+            ZoneInfo(buyer_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"“{buyer_timezone}” is not an IANA time zone.") from error
+    buyer_country = preferences.get("buyer_country", "")
+    if buyer_country and buyer_country not in countries:
+        raise ValueError(f"“{buyer_country}” is not an ISO 3166 country code.")
+    try:
+        return Preferences(
             countries=frozenset(preferences.get("countries", ())),
             languages=frozenset(preferences.get("languages", ())),
             certifications=frozenset(preferences.get("certifications", ())),
             budget_max=preferences.get("budget"),
             needs_24_7=preferences.get("needs_24_7", False),
-        ),
-        limit=VENDOR_MATCHES,
-        # Only the countries vendors deliver from can appear in a breakdown.
+            must=frozenset(preferences.get("must", ())),
+            buyer_country=buyer_country,
+            buyer_timezone=buyer_timezone,
+        )
+    except ValueError as error:
+        raise ValueError(f"Bad preferences: {error}.") from error
+
+
+def advice_build(*, task: Task, answers: dict[Factor, int], preferences: dict) -> Advice:
+    """Score the answers with the current settings and match the active catalog: the
+    vendors offering the chosen services, or, with none chosen, those offering the
+    services closest to the answers. Raises ValueError for an unknown service or a bad
+    preference."""
+    # A code sent twice is kept once, where it first came, so no snapshot repeats it.
+    preferences = {
+        name: list(dict.fromkeys(value)) if name in [*MULTIPLE_PREFERENCES, "must"] else value
+        for name, value in preferences.items()
+    }
+    wanted = preferences_for_matching(preferences)
+    parameters = catalog_inputs.scoring_parameters()
+    result = score(answers, parameters)
+    candidates = catalog_inputs.service_candidates()
+    by_slug = {candidate.slug: candidate for candidate in candidates}
+    if unknown := [slug for slug in task.services if slug not in by_slug]:
+        raise ValueError(f"There is no active service “{unknown[0]}”.")
+    chosen = rate_services(answers, result, [by_slug[slug] for slug in task.services])
+    related = match_services(
+        answers,
+        result,
+        [candidate for candidate in candidates if candidate.slug not in task.services],
+        limit=SERVICE_MATCHES,
+    )
+    # Without a chosen service, vendors are matched by the nature of the work alone.
+    matched = chosen or related
+    service_ids = {c.slug: c.id for c in candidates if c.id is not None}
+    names = catalog_inputs.code_names()
+    name_maps: dict[str, Mapping[str, str]] = {
+        "country_names": names["countries"],
+        "language_names": names["languages"],
+        "certification_names": names["certifications"],
+    }
+    vendors: tuple[VendorMatch, ...] = ()
+    close: tuple[VendorMatch, ...] = ()
+    if plan := points_plan(matched, wanted):
+        first = bool(chosen)
+        rank = partial(
+            match_vendors,
+            most_services_first=first,
+            country_names=names["countries"],
+            language_names=names["languages"],
+            certification_names=names["certifications"],
+        )
+        top = catalog_inputs.ranked_vendors(
+            plan, service_ids, wanted, most_services_first=first, limit=VENDOR_MATCHES
+        )
+        vendors = rank(matched, top, wanted, VENDOR_MATCHES)
+        missing = catalog_inputs.ranked_vendors(
+            plan,
+            service_ids,
+            wanted,
+            most_services_first=first,
+            meeting_must=False,
+            limit=CLOSE_VENDORS,
+        )
+        close = rank(matched, missing, replace(wanted, must=frozenset()), CLOSE_VENDORS)
+    service_names = {match.slug: match.name for match in (*chosen, *related)}
+    entry = partial(
+        vendor_entry,
+        chosen=task.services,
+        service_names=service_names,
+        preferences=wanted,
         country_names=names["countries"],
-        language_names=names["languages"],
-        certification_names=names["certifications"],
+        name_maps=name_maps,
     )
     # The brief shows these names as they are now, whatever is renamed later.
     preference_names = {
@@ -110,14 +195,73 @@ def advice_build(
             ).values_list("code", "description")
         ),
     }
-    return Advice(answers, preferences, preference_names, parameters, result, services, vendors)
+    return Advice(
+        task=task,
+        answers=answers,
+        preferences=preferences,
+        preference_names=preference_names,
+        parameters=parameters,
+        result=result,
+        services=(*chosen, *related),
+        chosen=task.services,
+        vendors=vendors,
+        vendor_entries=[entry(match) for match in vendors],
+        close_vendors=[entry(match) for match in close],
+    )
 
 
-def submission_key(submission_id: UUID, answers: dict[Factor, int], preferences: dict) -> str:
+def vendor_entry(
+    match: VendorMatch,
+    *,
+    chosen: tuple[str, ...],
+    service_names: dict[str, str],
+    preferences: Preferences,
+    country_names: dict[str, str],
+    name_maps: dict[str, Mapping[str, str]],
+) -> dict:
+    """A vendor as the snapshot keeps it: the engine's match, what it offers of the
+    chosen services, where and when it works, and what it misses of the must-haves."""
+    vendor = match.vendor
+    offers = [slug for slug in chosen if slug in vendor.services]
+    delivery = sorted(vendor.countries)
+    misses = list(vendor_misses(vendor, preferences, **name_maps))
+    overlap = None
+    if preferences.buyer_timezone and vendor.timezone:
+        overlap = overlap_hours(
+            vendor.timezone,
+            preferences.buyer_timezone,
+            round_the_clock=vendor.is_24_7,
+            on=timezone.localdate(),
+        )
+    return {
+        **match.to_dict(),
+        "offers": offers,
+        "offers_names": [service_names[slug] for slug in offers],
+        "sample": vendor.is_sample,
+        "verified": vendor.is_verified,
+        "delivery_countries": delivery,
+        "delivery_country_names": [country_names.get(c) or countries.name(c) for c in delivery],
+        "timezone": vendor.timezone,
+        "overlap_hours": overlap,
+        "meets_must_haves": not misses,
+        "misses": misses,
+        "hourly_rate_min": vendor.rate_min,
+        "hourly_rate_max": vendor.rate_max,
+    }
+
+
+def submission_key(
+    submission_id: UUID, task: Task, answers: dict[Factor, int], preferences: dict
+) -> str:
     """The same form sent twice with the same content gets the same key; a changed
     answer (after going back in the browser, say) gets a new one."""
     content = json.dumps(
-        [str(submission_id), {f.value: a for f, a in answers.items()}, preferences],
+        [
+            str(submission_id),
+            [task.name, task.description, task.services],
+            {f.value: a for f, a in answers.items()},
+            preferences,
+        ],
         sort_keys=True,
     )
     return hashlib.sha256(content.encode()).hexdigest()
@@ -125,10 +269,10 @@ def submission_key(submission_id: UUID, answers: dict[Factor, int], preferences:
 
 def recommendation_create(
     *,
+    task: Task,
     answers: dict[Factor, int],
     preferences: dict,
     submission_id: UUID | None = None,
-    task: Task | None = None,
 ) -> Recommendation:
     """Save the advice as a snapshot, once per submission.
 
@@ -136,7 +280,7 @@ def recommendation_create(
     returns the recommendation the first one made. Repeats are rare, so the unique
     key finds them on insert rather than with a lookup before every save.
     """
-    key = submission_key(submission_id, answers, preferences) if submission_id else None
+    key = submission_key(submission_id, task, answers, preferences) if submission_id else None
     advice = advice_build(task=task, answers=answers, preferences=preferences)
     recommendation = advice.recommendation(submission_key=key)
     # One INSERT is atomic by itself; only inside a transaction (a test, a command)

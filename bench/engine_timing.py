@@ -1,10 +1,10 @@
 """In-process timing: scoring plus matching one answer set against every vendor.
 
 Run by bench/bench.py against its freshly loaded database (10,000 vendors); prints
-the median and 95th percentile over 500 random answer sets. "Engine" scores and ranks
-against a `VendorPool` of every active vendor, built once (its build time is printed:
-the app builds it once per catalog version); "app" is what a submit does before
-saving (`advice_build`, with the catalog data cached as in a running site).
+the median and 95th percentile over 500 random answer sets of what a submit does
+before saving (`advice_build`, with the catalog's small inputs cached as in a running
+site): scoring, then ranking the vendors in the database, without and with vendor
+preferences. bench/scale.py measures the same at 300,000 vendors.
 """
 
 import os
@@ -18,24 +18,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
 from django.core.signals import request_finished, request_started  # noqa: E402
-from django_countries import countries  # noqa: E402
 
-from advisor.engine import Factor  # noqa: E402
-from advisor.engine.matching import (  # noqa: E402
-    Preferences,
-    VendorPool,
-    match_services,
-    match_vendors,
-)
-from advisor.engine.scoring import score  # noqa: E402
+from advisor.engine import Factor, Task  # noqa: E402
 from advisor.services import advice_build  # noqa: E402
-from outsourcing.models import Service, Vendor  # noqa: E402
+from outsourcing.models import Vendor  # noqa: E402
 
 ROUNDS = 500
 # Preferences many vendors half meet, so few can be ruled out early: the slow case.
-PREFERENCES = Preferences(
-    countries=frozenset({"PH", "IN"}), languages=frozenset({"en"}), budget_max=40
-)
+PREFERENCES = {"countries": ["PH", "IN"], "languages": ["en"], "budget": 40}
+TASK = Task("Benchmark work")
 
 
 def answer_sets(rng: random.Random) -> list[dict[Factor, int]]:
@@ -53,33 +44,20 @@ def percentiles(samples: list[float]) -> str:
 
 
 def main() -> None:
-    services = Service.objects.active().candidates()
-    started = time.perf_counter()
-    vendors = VendorPool(Vendor.objects.active().candidates())
-    pool_ms = (time.perf_counter() - started) * 1000
-    names = dict(countries)
     sets = answer_sets(random.Random(7))
-    timings: dict[Preferences, list[float]] = {Preferences(): [], PREFERENCES: []}
-    for preferences, samples in timings.items():
+    advice_build(task=TASK, answers=sets[0], preferences={})  # fills the catalog cache
+    timings: dict[str, list[float]] = {"no preferences": [], "with preferences": []}
+    for samples, preferences in zip(timings.values(), [{}, PREFERENCES], strict=True):
         for answers in sets:
+            request_started.send(sender=None)  # the catalog version is read once a request
             started = time.perf_counter()
-            result = score(answers)
-            matches = match_services(answers, result, services, limit=5)
-            match_vendors(matches, vendors, preferences, limit=5, country_names=names)
+            advice_build(task=TASK, answers=answers, preferences=preferences)
             samples.append((time.perf_counter() - started) * 1000)
-    app = []
-    advice_build(answers=sets[0], preferences={})  # fills the catalog cache
-    for answers in sets:
-        request_started.send(sender=None)  # the catalog version is read once a request
-        started = time.perf_counter()
-        advice_build(answers=answers, preferences={})
-        app.append((time.perf_counter() - started) * 1000)
-        request_finished.send(sender=None)
-    print(f"\nScoring + matching against {len(vendors)} vendors, in-process, {ROUNDS} answer sets:")
-    print(f"  (reading the vendors and building their pool, once: {pool_ms:.0f} ms)")
-    print(f"  engine, no preferences:           {percentiles(timings[Preferences()])}")
-    print(f"  engine, with preferences:         {percentiles(timings[PREFERENCES])}")
-    print(f"  app (advice_build, cached data):  {percentiles(app)}")
+            request_finished.send(sender=None)
+    count = Vendor.objects.active().count()
+    print(f"\nScoring + matching against {count} vendors, in-process, {ROUNDS} answer sets:")
+    for name, samples in timings.items():
+        print(f"  advice_build, {name + ':':<18} {percentiles(samples)}")
 
 
 if __name__ == "__main__":

@@ -190,6 +190,7 @@ class VendorAdmin(ActivatableAdmin):
                 "fields": [
                     "headquarters",
                     "delivery_countries",
+                    "timezone",
                     "languages",
                     "coverage",
                     "team_size",

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from typing import Self, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField, MultipleCountriesDescriptor
 
-from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType
+from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType, default_timezone
 from advisor.engine.matching import ServiceCandidate, VendorCandidate
 from outsourcing.catalog_version import CatalogQuerySet
 
@@ -38,6 +39,17 @@ def validate_not_in_future(year: int) -> None:
             code="future_year",
             params={"year": year, "this_year": this_year},
         )
+
+
+def validate_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            "“%(name)s” is not an IANA time zone, such as Asia/Manila.",
+            code="timezone",
+            params={"name": name},
+        ) from error
 
 
 class ServiceCategory(models.Model):
@@ -71,13 +83,14 @@ class ServiceQuerySet(CatalogQuerySet["Service"]):
 
     def candidates(self) -> list[ServiceCandidate]:
         """The services as the advisor's matching sees them."""
-        fields = ["slug", "name", "process_type", *(factor.value for factor in Factor)]
+        fields = ["pk", "slug", "name", "process_type", *(factor.value for factor in Factor)]
         return [
             ServiceCandidate(
                 slug=row["slug"],
                 name=row["name"],
                 process_type=ProcessType(row["process_type"]),
                 profile={factor: row[factor.value] for factor in Factor},
+                id=row["pk"],
             )
             for row in self.values(*fields)
         ]
@@ -169,7 +182,7 @@ class VendorQuerySet(CatalogQuerySet["Vendor"]):
         or in the name, summary or typical tasks of an active service they offer.
 
         Each word is a UNION of the two, not an OR: PostgreSQL answers each side from
-        its own index (trigram indexes on the vendor's text, migration 0005) instead of
+        its own index (trigram indexes on the vendor's text, migration 0006) instead of
         reading every vendor's description."""
         vendors = self
         for word in text.split()[:SEARCH_WORDS_MAX]:
@@ -189,64 +202,82 @@ class VendorQuerySet(CatalogQuerySet["Vendor"]):
     def delivery_countries_in_use(self) -> list[str]:
         """Every country code these vendors deliver from, sorted."""
         used: set[str] = set()
-        for codes in self.values_list("delivery_countries", flat=True):
+        # Few distinct lists however many vendors: let the database fold them.
+        for codes in self.order_by().values_list("delivery_countries", flat=True).distinct():
             used.update(code for code in codes.split(",") if code)
         return sorted(used)
 
     def candidates(self) -> list[VendorCandidate]:
-        """The vendors as the advisor's matching sees them, with their active services.
-
-        Four flat queries whatever the number of vendors: the rows, then one per
-        many-to-many table, joined here in Python.
-        """
-        rows = list(
-            self.values_list(
-                "pk",
-                "slug",
-                "name",
-                "delivery_countries",
-                "hourly_rate_min",
-                "hourly_rate_max",
-                "coverage",
-                "is_verified",
-            )
-        )
-        ids = self.values("pk")
-        services = _codes_by_vendor(
-            Vendor.services.through.objects.filter(vendor_id__in=ids, service__is_active=True),
-            "service__slug",
-        )
-        languages = _codes_by_vendor(
-            Vendor.languages.through.objects.filter(vendor_id__in=ids), "language__code"
-        )
-        certifications = _codes_by_vendor(
-            Vendor.certifications.through.objects.filter(vendor_id__in=ids),
-            "certification__code",
+        """The vendors as the advisor's matching sees them, with their active services,
+        in one query: each many-to-many table is read by a subquery joining its codes."""
+        rows = self.annotate(
+            service_codes=_joined_codes(
+                Vendor.services.through.objects.filter(service__is_active=True), "service__slug"
+            ),
+            language_codes=_joined_codes(Vendor.languages.through.objects.all(), "language__code"),
+            certification_codes=_joined_codes(
+                Vendor.certifications.through.objects.all(), "certification__code"
+            ),
+        ).values_list(
+            "pk",
+            "slug",
+            "name",
+            "delivery_countries",
+            "hourly_rate_min",
+            "hourly_rate_max",
+            "coverage",
+            "is_verified",
+            "is_sample",
+            "timezone",
+            "service_codes",
+            "language_codes",
+            "certification_codes",
         )
         return [
             VendorCandidate(
                 slug=slug,
                 name=name,
-                services=services.get(pk, frozenset()),
-                countries=frozenset(code for code in countries.split(",") if code),
-                languages=languages.get(pk, frozenset()),
-                certifications=certifications.get(pk, frozenset()),
+                services=_split(services),
+                countries=_split(countries),
+                languages=_split(languages),
+                certifications=_split(certifications),
                 rate_min=rate_min,
                 rate_max=rate_max,
                 is_24_7=coverage == Vendor.Coverage.ROUND_THE_CLOCK,
                 is_verified=is_verified,
+                id=pk,
+                is_sample=is_sample,
+                timezone=zone,
             )
-            for pk, slug, name, countries, rate_min, rate_max, coverage, is_verified in rows
+            for (
+                pk,
+                slug,
+                name,
+                countries,
+                rate_min,
+                rate_max,
+                coverage,
+                is_verified,
+                is_sample,
+                zone,
+                services,
+                languages,
+                certifications,
+            ) in rows
         ]
 
 
-def _codes_by_vendor(
-    through_rows: models.QuerySet[models.Model], code_field: str
-) -> dict[int, frozenset[str]]:
-    codes: dict[int, set[str]] = {}
-    for vendor_id, code in through_rows.values_list("vendor_id", code_field):
-        codes.setdefault(vendor_id, set()).add(code)
-    return {vendor_id: frozenset(values) for vendor_id, values in codes.items()}
+def _joined_codes(through_rows: models.QuerySet, code_field: str) -> models.Subquery:
+    return models.Subquery(
+        through_rows.filter(vendor_id=models.OuterRef("pk"))
+        .values("vendor_id")
+        .annotate(codes=models.StringAgg(code_field, models.Value(",")))
+        .values("codes")
+    )
+
+
+def _split(codes: str | None) -> frozenset[str]:
+    return frozenset(code for code in (codes or "").split(",") if code)
 
 
 class Vendor(models.Model):
@@ -286,6 +317,14 @@ class Vendor(models.Model):
     headquarters = CountryField()
     delivery_countries = CountryField(
         multiple=True, help_text="The countries the work is delivered from."
+    )
+    timezone = models.CharField(
+        "working time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="An IANA zone, e.g. Asia/Manila; left blank, the first delivery "
+        "country's main zone.",
     )
     languages = models.ManyToManyField(Language, related_name="vendors")
     coverage = models.CharField(
@@ -343,11 +382,25 @@ class Vendor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.timezone:
+            countries = cast(MultipleCountriesDescriptor, self.delivery_countries)
+            self.timezone = vendor_timezone([country.code for country in countries])
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("outsourcing:vendor_detail", args=[self.slug])
 
     def clean(self) -> None:
         super().clean()
+        if self.is_sample and self.is_verified:
+            raise ValidationError(
+                {
+                    "is_verified": ValidationError(
+                        "A sample (fictional) vendor cannot be verified.", code="sample_verified"
+                    )
+                }
+            )
         if (
             self.hourly_rate_min is not None
             and self.hourly_rate_max is not None
@@ -381,6 +434,12 @@ class Vendor(models.Model):
     def shows_as_verified(self) -> bool:
         """A sample profile is made up, so it is never presented as checked."""
         return self.is_verified and not self.is_sample
+
+
+def vendor_timezone(delivery_countries: list[str]) -> str:
+    """The main zone of the first delivery country that has one, or ""."""
+    zones = (default_timezone(code) for code in delivery_countries)
+    return next((zone for zone in zones if zone), "")
 
 
 class RateCounter(models.Model):

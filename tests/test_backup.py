@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from advisor.engine import Factor
+from advisor.engine import Factor, Task
 from advisor.models import Recommendation
 from advisor.services import recommendation_create
 from outsourcing.models import Vendor
@@ -28,7 +28,12 @@ def rows(transactional_db):
     research = ServiceFactory(name="Market research", slug="market-research", kpo=True)
     VendorFactory(name="Krakow Insight", slug="krakow-insight", services=[research])
     for _ in range(3):
-        recommendation_create(answers=EXPERT, preferences={}, submission_id=uuid.uuid4())
+        recommendation_create(
+            task=Task("Customer research"),
+            answers=EXPERT,
+            preferences={},
+            submission_id=uuid.uuid4(),
+        )
     return {
         "tokens": set(Recommendation.objects.values_list("token", flat=True)),
         "vendors": set(Vendor.objects.values_list("slug", flat=True)),
@@ -56,7 +61,12 @@ def test_a_sqlite_backup_taken_while_writing_restores_the_same_rows(rows, tmp_pa
 
     def keep_writing():
         while not stop.is_set():
-            recommendation_create(answers=EXPERT, preferences={}, submission_id=uuid.uuid4())
+            recommendation_create(
+                task=Task("Customer research"),
+                answers=EXPERT,
+                preferences={},
+                submission_id=uuid.uuid4(),
+            )
         connection.close()
 
     writer = threading.Thread(target=keep_writing)

@@ -202,7 +202,7 @@ ANSWERS = st.one_of(
 def test_recommend_command_answers_or_refuses_in_one_line(research_and_data_entry, text, save):
     before = counts()
     out = io.StringIO()
-    args = ["--answers", text, *(["--save"] if save else [])]
+    args = ["--task", "Fuzzed work", "--answers", text, *(["--save"] if save else [])]
     try:
         call_command("recommend", *args, stdout=out)
     except CommandError as error:

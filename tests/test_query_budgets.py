@@ -16,7 +16,7 @@ from django.template import base as template_base
 from django.test.utils import CaptureQueriesContext
 
 from advisor import catalog_inputs, services
-from advisor.engine import Factor
+from advisor.engine import Factor, Task
 from outsourcing.models import Service, Vendor
 from outsourcing.views import directory_choices
 from tests.factories import WORK
@@ -58,7 +58,6 @@ def warm_catalog() -> None:
     catalog_inputs.questionnaire_choices()
     catalog_inputs.questionnaire_services()
     catalog_inputs.service_candidates()
-    catalog_inputs.vendor_pool()
     directory_choices()
 
 
@@ -74,6 +73,7 @@ def generated_catalog(request, db):
     service = Service.objects.active().first()
     vendor = Vendor.objects.active().filter(services=service).first()
     recommendation = services.recommendation_create(
+        task=Task("Customer research"),
         answers={Factor(key): int(value) for key, value in ANSWERS.items()},
         preferences={"countries": ["PH"], "languages": ["en"]},
     )
@@ -116,7 +116,7 @@ def pages(generated_catalog) -> list[tuple[str, str, str, dict, int]]:
             "post",
             "/advisor/",
             {"data": {**ANSWERS, **WORK, "submission_id": str(uuid.uuid4())}},
-            3,  # savepoint, insert, release
+            5,  # the best vendors, their profiles; savepoint, insert, release
         ),
         # Whether the link exists (for its ETag), then its row.
         ("recommendation page", "get", f"/r/{token}/", {}, 2),

@@ -17,6 +17,7 @@ from advisor.engine.factors import (
 )
 from advisor.engine.matching import (
     FitItem,
+    PointsPlan,
     Preferences,
     ServiceCandidate,
     ServiceMatch,
@@ -24,6 +25,9 @@ from advisor.engine.matching import (
     VendorMatch,
     match_services,
     match_vendors,
+    points_plan,
+    rate_services,
+    vendor_misses,
 )
 from advisor.engine.parameters import DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, Parameters
 from advisor.engine.questions import FACTOR_TEXTS, Choice, FactorText
@@ -37,6 +41,14 @@ from advisor.engine.results import (
 )
 from advisor.engine.scoring import find_counterfactuals, score
 from advisor.engine.version import ENGINE_VERSION
+from advisor.engine.work import (
+    Requirement,
+    Task,
+    default_timezone,
+    fill_unanswered,
+    overlap_hours,
+    typical_answers,
+)
 
 __all__ = [
     "ANSWER_MAX",
@@ -46,6 +58,7 @@ __all__ = [
     "ENGINE_VERSION",
     "FACTOR_TEXTS",
     "REQUIRED_FACTORS",
+    "Requirement",
     "AnswerError",
     "Choice",
     "Confidence",
@@ -57,18 +70,27 @@ __all__ = [
     "FitItem",
     "Lean",
     "Parameters",
+    "PointsPlan",
     "Preferences",
     "ProcessType",
     "Result",
     "ServiceCandidate",
     "ServiceMatch",
     "Split",
+    "Task",
     "VendorCandidate",
     "VendorMatch",
     "Verdict",
+    "default_timezone",
+    "fill_unanswered",
     "find_counterfactuals",
     "match_services",
     "match_vendors",
+    "overlap_hours",
     "parse_answers",
+    "points_plan",
+    "rate_services",
     "score",
+    "typical_answers",
+    "vendor_misses",
 ]

@@ -11,8 +11,7 @@ no hidden boosts, no paid placement. Ties break by name, then slug.
 """
 
 import heapq
-import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -28,6 +27,7 @@ from advisor.engine.factors import (
 )
 from advisor.engine.parameters import weight_units
 from advisor.engine.results import Result
+from advisor.engine.work import Requirement
 
 # Points for services: the best matched service a vendor offers earns up to
 # PRIMARY_POINTS, up to EXTRA_SERVICES further matched services up to EXTRA_POINTS
@@ -85,6 +85,7 @@ class VendorCandidate:
 
     Codes are compared exactly, so use one convention throughout (for example
     ISO 3166 upper-case country codes and ISO 639 lower-case language codes).
+    A sample (fictional) vendor is never verified, whatever its flag says.
     """
 
     slug: str
@@ -98,10 +99,14 @@ class VendorCandidate:
     is_24_7: bool = False
     is_verified: bool = False
     id: int | None = None
+    is_sample: bool = False
+    timezone: str = ""
 
     def __post_init__(self) -> None:
         for name in ("services", "countries", "languages", "certifications"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
+        if self.is_sample:
+            object.__setattr__(self, "is_verified", False)
         if (self.rate_min is None) != (self.rate_max is None):
             raise ValueError(f"vendor {self.slug!r}: give both rate_min and rate_max, or neither")
         rates = (self.rate_min, self.rate_max)
@@ -109,41 +114,31 @@ class VendorCandidate:
             raise ValueError(f"vendor {self.slug!r}: need 0 <= rate_min <= rate_max")
 
 
-class VendorPool:
-    """Vendors to rank, with an index of who offers each service.
-
-    Build it once for a catalog and rank against it many times: ranking then
-    visits only the vendors offering a matched service (see `match_vendors`).
-    A vendor's position in the pool is its last tie-break.
-    """
-
-    def __init__(self, vendors: Iterable[VendorCandidate]) -> None:
-        self.vendors = tuple(vendors)
-        by_service: dict[str, list[int]] = {}
-        for position, vendor in enumerate(self.vendors):
-            for slug in vendor.services:
-                by_service.setdefault(slug, []).append(position)
-        self.by_service = {slug: frozenset(positions) for slug, positions in by_service.items()}
-
-    def __len__(self) -> int:
-        return len(self.vendors)
-
-
 @dataclass(frozen=True)
 class Preferences:
-    """What the buyer asked for. Empty sets and None mean "no preference"."""
+    """What the buyer asked for. Empty sets and None mean "no preference".
+
+    `languages` are all wanted (English and Spanish), as are `certifications`; of
+    `countries`, any one will do. The items named in `must` are required: a vendor
+    missing one is not matched (see `vendor_misses`); the others only order vendors.
+    `buyer_country` and `buyer_timezone` say where the buyer works.
+    """
 
     countries: AbstractSet[str] = frozenset()
     languages: AbstractSet[str] = frozenset()
     certifications: AbstractSet[str] = frozenset()
     budget_max: float | None = None
     needs_24_7: bool = False
+    must: AbstractSet[Requirement] = frozenset()
+    buyer_country: str = ""
+    buyer_timezone: str = ""
 
     def __post_init__(self) -> None:
         for name in ("countries", "languages", "certifications"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
         if self.budget_max is not None and not self.budget_max > 0:
             raise ValueError("budget_max must be above 0")
+        object.__setattr__(self, "must", frozenset(Requirement(item) for item in self.must))
 
 
 @dataclass(frozen=True)
@@ -259,28 +254,46 @@ def match_services(
     up. Ties break by name, then slug. `answers` must be the answers `result`
     was scored from.
     """
+    valid, service_fit = _service_fit(answers, result)
+    allowed = _allowed_types(result.verdict)
+
+    def ranked() -> Iterable[tuple[int, str, str, int, ServiceCandidate]]:
+        for index, service in enumerate(services):
+            if service.process_type in allowed:
+                yield -service_fit(service), service.name, service.slug, index, service
+
+    return tuple(
+        _service_match(valid, service, -negative_fit)
+        for negative_fit, _, _, _, service in heapq.nsmallest(limit, ranked())
+    )
+
+
+def rate_services(
+    answers: Mapping[Factor, int], result: Result, services: Iterable[ServiceCandidate]
+) -> tuple[ServiceMatch, ...]:
+    """The services the buyer chose, in the order given, each with its fit as
+    `match_services` measures it, whatever its process type."""
+    valid, service_fit = _service_fit(answers, result)
+    return tuple(_service_match(valid, service, service_fit(service)) for service in services)
+
+
+def _service_fit(
+    answers: Mapping[Factor, int], result: Result
+) -> tuple[dict[Factor, int], Callable[[ServiceCandidate], int]]:
     valid = parse_answers(answers)
     weights = {item.factor: item.weight for item in result.factors}
     if valid.keys() != weights.keys():
         raise ValueError("the answers do not match the result's answered factors")
     units = weight_units(weights)
     widest = (ANSWER_MAX - ANSWER_MIN) * sum(units.values())
-    allowed = _allowed_types(result.verdict)
 
-    def ranked() -> Iterable[tuple[int, str, str, int, ServiceCandidate]]:
-        for index, service in enumerate(services):
-            if service.process_type in allowed:
-                distance = sum(
-                    unit * abs(valid[factor] - service.profile[factor])
-                    for factor, unit in units.items()
-                )
-                fit = _half_up(100 * (widest - distance), widest)
-                yield -fit, service.name, service.slug, index, service
+    def fit(service: ServiceCandidate) -> int:
+        distance = sum(
+            unit * abs(valid[factor] - service.profile[factor]) for factor, unit in units.items()
+        )
+        return _half_up(100 * (widest - distance), widest)
 
-    return tuple(
-        _service_match(valid, service, -negative_fit)
-        for negative_fit, _, _, _, service in heapq.nsmallest(limit, ranked())
-    )
+    return valid, fit
 
 
 def _service_match(
@@ -335,34 +348,34 @@ class _Names(NamedTuple):
     certifications: Mapping[str, str]
 
 
-def match_vendors(
-    service_matches: Iterable[ServiceMatch],
-    vendors: Iterable[VendorCandidate] | VendorPool,
-    preferences: Preferences | None = None,
-    limit: int = 5,
-    *,
-    country_names: Mapping[str, str] | None = None,
-    language_names: Mapping[str, str] | None = None,
-    certification_names: Mapping[str, str] | None = None,
-) -> tuple[VendorMatch, ...]:
-    """Rank the vendors that offer at least one matched service; see the module doc.
+@dataclass(frozen=True)
+class PointsPlan:
+    """What each matched service earns a vendor and the most points any vendor can
+    earn, for given service matches and preferences. `offers` holds (slug, primary,
+    extra) in rank order, best first; a database query can count points from it
+    exactly as `match_vendors` does."""
 
-    Points (every item shows in the breakdown, zeros included):
-    - the best matched service the vendor offers: 60 x its fit / 100; up to
-      two further matched services: 10 x fit / 100 each;
-    - countries asked: +10 if the vendor delivers from one of them, else 0;
-    - languages and certifications asked: 10 x the share of them the vendor has;
-    - budget set: +10 if the whole rate range is within it, +5 if part is,
-      -15 if none is, 0 if the vendor publishes no rate;
-    - 24/7 needed: +5 if offered, -10 if not;
-    - +5 for a verified vendor, else 0.
-    The `*_names` mappings turn codes into display names in the texts. Pass a
-    `VendorPool` built once when ranking the same vendors again and again.
-    """
-    preferences = preferences or Preferences()
+    offers: tuple[tuple[str, int, int], ...]
+    max_points: int
+
+
+def points_plan(
+    service_matches: Iterable[ServiceMatch], preferences: Preferences
+) -> PointsPlan | None:
+    """The plan for these matches, or None without any."""
+    context = _context(service_matches, preferences)
+    if context is None:
+        return None
+    return PointsPlan(
+        tuple((slug, offer.primary, offer.extra) for slug, offer in context.offers.items()),
+        context.max_points,
+    )
+
+
+def _context(service_matches: Iterable[ServiceMatch], preferences: Preferences) -> _Context | None:
     ranked = sorted(service_matches, key=lambda match: (-match.fit, match.name, match.slug))
     if not ranked:
-        return ()
+        return None
     offers: dict[str, _Offer] = {}
     for match in ranked:
         if match.slug not in offers:  # a repeated service counts once, at its best fit
@@ -380,128 +393,101 @@ def match_vendors(
     max_points += BUDGET_POINTS if preferences.budget_max is not None else 0
     max_points += COVERAGE_POINTS if preferences.needs_24_7 else 0
     max_points += VERIFIED_POINTS
-    context = _Context(offers, preferences, max_points)
-    pool = vendors if isinstance(vendors, VendorPool) else VendorPool(vendors)
+    return _Context(offers, preferences, max_points)
+
+
+def match_vendors(
+    service_matches: Iterable[ServiceMatch],
+    vendors: Iterable[VendorCandidate],
+    preferences: Preferences | None = None,
+    limit: int = 5,
+    *,
+    most_services_first: bool = False,
+    country_names: Mapping[str, str] | None = None,
+    language_names: Mapping[str, str] | None = None,
+    certification_names: Mapping[str, str] | None = None,
+) -> tuple[VendorMatch, ...]:
+    """Rank the vendors that offer at least one matched service and miss nothing the
+    buyer requires (see `vendor_misses`); see the module doc.
+
+    Points (every item shows in the breakdown, zeros included):
+    - the best matched service the vendor offers: 60 x its fit / 100; up to
+      two further matched services: 10 x fit / 100 each;
+    - countries asked: +10 if the vendor delivers from one of them, else 0;
+    - languages and certifications asked: 10 x the share of them the vendor has;
+    - budget set: +10 if the whole rate range is within it, +5 if part is,
+      -15 if none is, 0 if the vendor publishes no rate;
+    - 24/7 needed: +5 if offered, -10 if not;
+    - +5 for a verified vendor, else 0.
+    With `most_services_first` (services the buyer chose), vendors offering more of
+    the matched services come first, then by fit. The `*_names` mappings turn codes
+    into display names in the texts.
+    """
+    preferences = preferences or Preferences()
+    context = _context(service_matches, preferences)
+    if context is None:
+        return ()
     names = _Names(country_names or {}, language_names or {}, certification_names or {})
-    results = []
-    for negative_fit, _, _, position in _top(pool, context, limit):
-        vendor = pool.vendors[position]
-        items = _items(vendor, context)
-        results.append(
-            VendorMatch(
-                vendor=vendor,
-                fit=-negative_fit,
-                points=sum(item.points for item in items),
-                max_points=max_points,
-                breakdown=tuple(
-                    FitItem(item.points, _describe(item, vendor, preferences, names))
-                    for item in items
-                ),
-                services=tuple(offer.match.slug for offer in _offered(vendor, offers)),
-            )
+    ranked = []
+    for position, vendor in enumerate(vendors):
+        offered = _offered(vendor, context.offers)
+        if offered and not vendor_misses(vendor, preferences):
+            items = _items(vendor, context)
+            fit = _fit(sum(item.points for item in items), context.max_points)
+            first = -len(offered) if most_services_first else 0
+            ranked.append((first, -fit, vendor.name, vendor.slug, position, vendor, items))
+    return tuple(
+        VendorMatch(
+            vendor=vendor,
+            fit=-negative_fit,
+            points=sum(item.points for item in items),
+            max_points=context.max_points,
+            breakdown=tuple(
+                FitItem(item.points, _describe(item, vendor, preferences, names)) for item in items
+            ),
+            services=tuple(offer.match.slug for offer in _offered(vendor, context.offers)),
         )
-    return tuple(results)
+        for _, negative_fit, _, _, _, vendor, items in heapq.nsmallest(
+            limit, ranked, key=lambda row: row[:5]
+        )
+    )
 
 
-def _top(pool: VendorPool, context: _Context, limit: int) -> list[tuple[int, str, str, int]]:
-    """Sort keys (-fit, name, slug, position) of the best `limit` vendors, best first.
-
-    Vendors are scored in full (preferences added) in groups of equal service
-    points, highest first. A group can earn at most its service points plus every
-    preference point; once that is below the fit of the `limit`-th vendor found
-    so far, no later group can enter the top (ties on fit are still scored, as
-    names break them) and the rest are never even gathered.
-    """
-    offers = list(context.offers.values())  # by rank, best first
-    most_for_services = offers[0].primary + sum(o.extra for o in offers[1 : 1 + EXTRA_SERVICES])
-    preference_points = context.max_points - most_for_services
-    best: list[tuple[int, str, str, int]] = []
-    for points, positions in _service_groups(pool, offers):
-        bound = _fit(points + preference_points, context.max_points)
-        if len(best) >= limit and bound < -best[-1][0]:
-            break
-        keys = _ranking(pool.vendors, positions, points, context)
-        best = heapq.nsmallest(limit, [*best, *keys])
-    return best
-
-
-def _service_groups(
-    pool: VendorPool, offers: list[_Offer]
-) -> Iterator[tuple[int, AbstractSet[int]]]:
-    """The positions of the vendors offering a matched service, in groups by the
-    points those services earn them, most points first (groups may share points).
-
-    A vendor's best service is the first rank it offers, its further services the
-    next ones it offers, up to EXTRA_SERVICES of them; each such combination of
-    ranks is one group. Groups are gathered with set operations on the pool's
-    index only when reached, starting from the smallest set.
-    """
-    offering = [pool.by_service.get(offer.match.slug, frozenset()) for offer in offers]
-    combinations = []
-    for first in range(len(offers)):
-        for count in range(EXTRA_SERVICES + 1):
-            for extras in itertools.combinations(range(first + 1, len(offers)), count):
-                points = offers[first].primary + sum(offers[rank].extra for rank in extras)
-                combinations.append((points, first, extras))
-    combinations.sort(key=lambda combination: -combination[0])
-    for points, first, extras in combinations:
-        offered = sorted((offering[rank] for rank in (first, *extras)), key=len)
-        # No other matched service before the last extra; with fewer extras than
-        # allowed, no other matched service at all.
-        last = extras[-1] if len(extras) == EXTRA_SERVICES else len(offers) - 1
-        vendors = offered[0].intersection(*offered[1:])
-        for rank in range(last + 1):
-            if vendors and rank != first and rank not in extras:
-                vendors = vendors - offering[rank]
-        if vendors:
-            yield points, vendors
-
-
-def _ranking(
-    vendors: Sequence[VendorCandidate],
-    positions: Iterable[int],
-    service_points: int,
-    context: _Context,
-) -> Iterator[tuple[int, str, str, int]]:
-    """Sort keys (-fit, name, slug, position) for the vendors at `positions`, which
-    all earn `service_points` for the matched services they offer.
-
-    The hot loop: no text. With the service points it counts exactly the points
-    `_items` itemises (the tests hold the two to that).
-    """
-    preferences = context.preferences
-    countries, languages = preferences.countries, preferences.languages
-    certifications, budget = preferences.certifications, preferences.budget_max
-    needs_24_7, max_points = preferences.needs_24_7, context.max_points
-    language_points = [
-        _half_up(LANGUAGE_POINTS * count, max(1, len(languages)))
-        for count in range(len(languages) + 1)
-    ]
-    certification_points = [
-        _half_up(CERTIFICATION_POINTS * count, max(1, len(certifications)))
-        for count in range(len(certifications) + 1)
-    ]
-    for position in positions:
-        vendor = vendors[position]
-        points = service_points
-        if countries and not countries.isdisjoint(vendor.countries):
-            points += COUNTRY_POINTS
-        if languages:
-            points += language_points[len(languages & vendor.languages)]
-        if certifications:
-            points += certification_points[len(certifications & vendor.certifications)]
-        if budget is not None and vendor.rate_min is not None and vendor.rate_max is not None:
-            if vendor.rate_max <= budget:
-                points += BUDGET_POINTS
-            elif vendor.rate_min <= budget:
-                points += BUDGET_PARTLY_POINTS
-            else:
-                points += OVER_BUDGET_POINTS
-        if needs_24_7:
-            points += COVERAGE_POINTS if vendor.is_24_7 else NO_COVERAGE_POINTS
-        if vendor.is_verified:
-            points += VERIFIED_POINTS
-        yield -_fit(points, max_points), vendor.name, vendor.slug, position
+def vendor_misses(
+    vendor: VendorCandidate,
+    preferences: Preferences,
+    *,
+    country_names: Mapping[str, str] | None = None,
+    language_names: Mapping[str, str] | None = None,
+    certification_names: Mapping[str, str] | None = None,
+) -> tuple[str, ...]:
+    """What a vendor lacks of the buyer's required items, one plain sentence each."""
+    must = preferences.must
+    misses = []
+    countries = preferences.countries
+    if Requirement.COUNTRIES in must and countries and countries.isdisjoint(vendor.countries):
+        wanted = _codes(preferences.countries, country_names or {}, joiner=" or ")
+        misses.append(f"It does not deliver from {wanted}.")
+    if Requirement.LANGUAGES in must and (missing := preferences.languages - vendor.languages):
+        spoken = _codes(missing, language_names or {}, joiner=" and ")
+        misses.append(f"It does not work in {spoken}.")
+    if Requirement.CERTIFICATIONS in must and (
+        missing := preferences.certifications - vendor.certifications
+    ):
+        held = _codes(missing, certification_names or {}, joiner=" and ")
+        misses.append(f"It does not hold {held}.")
+    budget = preferences.budget_max
+    if Requirement.BUDGET in must and budget is not None:
+        if vendor.rate_min is None:
+            misses.append("It publishes no hourly rate to compare with your highest rate.")
+        elif vendor.rate_min > budget:
+            misses.append(
+                f"Its rates start at {_money(vendor.rate_min)}/h, "
+                f"above your highest rate of {_money(budget)}/h."
+            )
+    if Requirement.NEEDS_24_7 in must and preferences.needs_24_7 and not vendor.is_24_7:
+        misses.append("It does not cover 24/7.")
+    return tuple(misses)
 
 
 def _fit(points: int, max_points: int) -> int:
@@ -550,8 +536,12 @@ def _items(vendor: VendorCandidate, context: _Context) -> list[_Item]:
     return items
 
 
-def _codes(codes: AbstractSet[str], names: Mapping[str, str]) -> str:
-    return ", ".join(sorted(names.get(code, code) for code in codes))
+def _codes(codes: AbstractSet[str], names: Mapping[str, str], joiner: str = ", ") -> str:
+    """Sorted names; with a `joiner` other than a comma, "A, B or C"."""
+    shown = sorted(names.get(code, code) for code in codes)
+    if joiner == ", " or len(shown) == 1:
+        return ", ".join(shown)
+    return f"{', '.join(shown[:-1])}{joiner}{shown[-1]}"
 
 
 def _money(value: float) -> str:

@@ -8,14 +8,16 @@ from advisor.engine import (
     FitItem,
     Preferences,
     ProcessType,
+    Requirement,
     ServiceCandidate,
     VendorCandidate,
     match_services,
     match_vendors,
-    matching,
+    points_plan,
+    rate_services,
     score,
+    vendor_misses,
 )
-from advisor.engine.matching import VendorPool
 
 
 def profile(*values):
@@ -398,55 +400,6 @@ def random_services(rng):
     ]
 
 
-@pytest.mark.parametrize(
-    "preferences",
-    [Preferences(), PREFERENCES, Preferences(countries={"PL"}, budget_max=12)],
-    ids=["none", "many", "few"],
-)
-def test_a_vendor_pool_ranks_as_a_full_ranking_does(preferences):
-    rng = random.Random(1)
-    services = random_services(rng)
-    vendors = [random_vendor(rng, index) for index in range(3_000)]
-    pool = VendorPool(vendors)
-    for _ in range(20):
-        answers = {factor.value: rng.randint(1, 5) for factor in Factor if factor.required}
-        matches = match_services(answers, score(answers), services)
-        everyone = match_vendors(matches, vendors, preferences, limit=len(vendors))
-        assert match_vendors(matches, pool, preferences) == everyone[:5]
-        assert match_vendors(matches, pool, preferences, limit=1) == everyone[:1]
-
-
-def test_a_vendor_pool_indexes_each_vendor_by_the_services_it_offers():
-    pool = VendorPool(
-        [
-            VendorCandidate(slug="first", name="First", services={"payroll", "research"}),
-            VendorCandidate(slug="second", name="Second", services={"payroll"}),
-            VendorCandidate(slug="idle", name="Idle", services=set()),
-        ]
-    )
-    assert len(pool) == 3
-    assert pool.by_service == {"payroll": {0, 1}, "research": {0}}
-
-
-def test_ranking_stops_once_no_other_vendor_can_reach_the_top(monkeypatch):
-    rng = random.Random(2)
-    services = random_services(rng)
-    pool = VendorPool(random_vendor(rng, index) for index in range(3_000))
-    answers = {"task_complexity": 2, "skill_scarcity": 2, "decision_authority": 1}
-    matches = match_services(answers, score(answers), services)
-    offering = {p for match in matches for p in pool.by_service.get(match.slug, ())}
-    scored = []
-    original = matching._ranking
-
-    def counting(vendors, positions, service_points, context):
-        scored.extend(positions)
-        return original(vendors, positions, service_points, context)
-
-    monkeypatch.setattr(matching, "_ranking", counting)
-    assert len(match_vendors(matches, pool)) == 5
-    assert len(scored) == len(set(scored)) < len(offering) / 2
-
-
 def test_a_full_ranking_holds_each_vendor_offering_a_matched_service_once():
     rng = random.Random(3)
     services = random_services(rng)
@@ -462,3 +415,100 @@ def test_a_full_ranking_holds_each_vendor_offering_a_matched_service_once():
         assert [match.fit for match in ranked] == sorted(
             (match.fit for match in ranked), reverse=True
         )
+
+
+# The buyer's work: chosen services, must-haves
+
+
+def test_chosen_services_keep_the_buyers_order_whatever_their_type():
+    answers = {"task_complexity": 1, "skill_scarcity": 1, "decision_authority": 1}
+    chosen = rate_services(answers, score(answers), [MARKET_RESEARCH, DATA_ENTRY])
+    assert [(match.slug, match.fit) for match in chosen] == [
+        ("market-research", 33),
+        ("data-entry", 100),
+    ]
+
+
+def test_vendors_offering_more_chosen_services_come_first():
+    chosen = rate_services(ROUTINE, score(ROUTINE), [DATA_ENTRY, MARKET_RESEARCH])
+    vendors = [
+        vendor("best-fit", {"data-entry"}, is_verified=True),
+        vendor("both", {"data-entry", "market-research"}),
+        vendor("neither", {"payroll"}),
+    ]
+    ranked = match_vendors(chosen, vendors, most_services_first=True)
+    assert [match.slug for match in ranked] == ["both", "best-fit"]
+    assert [match.slug for match in match_vendors(chosen, vendors)] == ["best-fit", "both"]
+
+
+def test_a_sample_vendor_is_never_verified():
+    sample = vendor("sample", {"data-entry"}, is_verified=True, is_sample=True)
+    assert not sample.is_verified
+    [match] = match_vendors(services_for(ROUTINE), [sample])
+    assert str(match.breakdown[-1]) == "+0 not verified yet"
+
+
+def test_a_vendor_missing_a_required_item_is_not_matched_and_says_what_it_misses():
+    must = frozenset(Requirement)
+    wanted = Preferences(
+        countries={"PL", "RO"},
+        languages={"en", "es"},
+        certifications={"iso-27001", "soc-2"},
+        budget_max=30,
+        needs_24_7=True,
+        must=must,
+    )
+    lacking = vendor(
+        "lacking", {"data-entry"}, countries={"PH"}, languages={"en"}, rate_min=40, rate_max=50
+    )
+    unpriced = vendor(
+        "unpriced",
+        {"data-entry"},
+        countries={"PL"},
+        languages={"en", "es"},
+        certifications={"iso-27001", "soc-2"},
+        is_24_7=True,
+    )
+    fitting = vendor(
+        "fitting",
+        {"data-entry"},
+        countries={"RO"},
+        languages={"en", "es", "fr"},
+        certifications={"iso-27001", "soc-2"},
+        rate_min=20,
+        rate_max=45,
+        is_24_7=True,
+    )
+    matches = services_for(ROUTINE)
+    ranked = match_vendors(matches, [lacking, unpriced, fitting], wanted)
+    assert [match.slug for match in ranked] == ["fitting"]
+    assert vendor_misses(
+        lacking,
+        wanted,
+        country_names={"PL": "Poland", "RO": "Romania"},
+        language_names={"es": "Spanish"},
+        certification_names={"soc-2": "SOC 2"},
+    ) == (
+        "It does not deliver from Poland or Romania.",
+        "It does not work in Spanish.",
+        "It does not hold SOC 2 and iso-27001.",
+        "Its rates start at $40/h, above your highest rate of $30/h.",
+        "It does not cover 24/7.",
+    )
+    assert vendor_misses(unpriced, wanted) == (
+        "It publishes no hourly rate to compare with your highest rate.",
+    )
+    assert vendor_misses(lacking, Preferences(must=must)) == ()
+
+
+def test_a_points_plan_holds_what_each_matched_service_earns():
+    matches = services_for(ROUTINE)
+    plan = points_plan(matches, Preferences(languages={"en"}))
+    assert plan.offers[:3] == (("data-entry", 60, 10), ("call-center", 56, 9), ("payroll", 53, 9))
+    assert plan.max_points == 60 + 9 + 9 + 10 + 5
+    assert points_plan((), Preferences()) is None
+
+
+def test_preferences_refuse_an_unknown_requirement():
+    with pytest.raises(ValueError):
+        Preferences(must={"colour"})

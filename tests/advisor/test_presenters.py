@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 from advisor import services
-from advisor.engine import Factor, ProcessType, Verdict
+from advisor.engine import Factor, ProcessType, Task, Verdict
 from advisor.presenters import RecommendationPage, preview_context
 from advisor.views import questionnaire_form
 from outsourcing.models import Language
@@ -49,7 +49,9 @@ def saved():
     LanguageFactory(code="pl", name="Polish")
     answers = {Factor.TASK_COMPLEXITY: 5, Factor.SKILL_SCARCITY: 5, Factor.DECISION_AUTHORITY: 4}
     preferences = {"countries": ["PL"], "languages": ["pl"], "budget": 60, "needs_24_7": True}
-    return services.recommendation_create(answers=answers, preferences=preferences)
+    return services.recommendation_create(
+        task=Task("Customer research"), answers=answers, preferences=preferences
+    )
 
 
 def test_a_brief_shows_its_snapshot(saved):

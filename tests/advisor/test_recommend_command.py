@@ -14,7 +14,7 @@ EXPERT = '{"task_complexity": 5, "skill_scarcity": 5, "decision_authority": 5}'
 
 def recommend(*args):
     out = io.StringIO()
-    call_command("recommend", *args, stdout=out)
+    call_command("recommend", "--task", "Customer research", *args, stdout=out)
     return json.loads(out.getvalue())
 
 
@@ -69,18 +69,40 @@ def test_reads_standard_input(two_services_two_vendors, monkeypatch):
 )
 def test_invalid_input_is_refused_and_saves_nothing(two_services_two_vendors, answers, message):
     with pytest.raises(CommandError, match=message):
-        call_command("recommend", "--answers", answers, "--save", stdout=io.StringIO())
+        call_command(
+            "recommend",
+            "--task",
+            "Customer research",
+            "--answers",
+            answers,
+            "--save",
+            stdout=io.StringIO(),
+        )
     assert not Recommendation.objects.exists()
 
 
 def test_missing_file_is_refused(two_services_two_vendors, tmp_path):
     with pytest.raises(CommandError, match="Cannot read the answers file"):
-        call_command("recommend", "--answers-file", str(tmp_path / "nope.json"))
+        call_command(
+            "recommend",
+            "--task",
+            "Customer research",
+            "--answers-file",
+            str(tmp_path / "nope.json"),
+        )
 
 
 def test_invalid_input_exits_non_zero_with_one_line_on_stderr(tmp_path):
     result = subprocess.run(
-        [sys.executable, "manage.py", "recommend", "--answers", '{"task_complexity": 9}'],
+        [
+            sys.executable,
+            "manage.py",
+            "recommend",
+            "--task",
+            "Research",
+            "--answers",
+            '{"task_complexity": 9}',
+        ],
         capture_output=True,
         text=True,
         cwd=settings.BASE_DIR,

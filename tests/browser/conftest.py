@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from advisor import services
-from advisor.engine import Factor
+from advisor.engine import Factor, Task
 from advisor.models import ScoringSettings
 from tests.browser.helpers import DESKTOP
 
@@ -154,7 +154,9 @@ def page(open_page):
 
 def make_recommendation(answers: dict[str, int], **preferences):
     return services.recommendation_create(
-        answers={Factor(key): value for key, value in answers.items()}, preferences=preferences
+        task=Task("Customer research"),
+        answers={Factor(key): value for key, value in answers.items()},
+        preferences=preferences,
     )
 
 

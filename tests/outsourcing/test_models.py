@@ -93,3 +93,28 @@ def test_vendor_coverage_and_countries():
     assert vendor.delivery_country_names == "India, Philippines"
     assert vendor.rate_range == "$10–20/h"
     assert str(vendor) == vendor.name
+
+
+def test_a_vendor_without_a_time_zone_works_in_its_first_delivery_countrys():
+    vendor = VendorFactory(delivery_countries=["PL", "UA"], timezone="")
+    assert vendor.timezone == "Europe/Warsaw"
+    chosen = VendorFactory(delivery_countries=["PL"], timezone="Europe/Kyiv")
+    assert chosen.timezone == "Europe/Kyiv"
+
+
+def test_a_time_zone_must_be_an_iana_zone():
+    vendor = VendorFactory(timezone="Mars/Olympus_Mons")
+    with pytest.raises(ValidationError) as refused:
+        vendor.full_clean()
+    assert refused.value.message_dict["timezone"] == [
+        "“Mars/Olympus_Mons” is not an IANA time zone, such as Asia/Manila."
+    ]
+
+
+def test_a_sample_vendor_cannot_be_verified():
+    vendor = VendorFactory(is_sample=True, is_verified=True)
+    with pytest.raises(ValidationError) as refused:
+        vendor.full_clean()
+    assert refused.value.message_dict["is_verified"] == [
+        "A sample (fictional) vendor cannot be verified."
+    ]

@@ -1,19 +1,26 @@
-"""python manage.py recommend --answers '{"task_complexity": 4, ...}' [--save]"""
+"""python manage.py recommend --answers '{"task_complexity": 4, ...}' --task NAME
+[--description TEXT] [--services SLUG,SLUG] [--preferences JSON] [--save]"""
 
 import json
 import sys
 
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
+from django_countries import countries
 
-from advisor import services
+from advisor import catalog_inputs, services
+from advisor.engine import Requirement, Task
 from advisor.engine.factors import AnswerError, parse_answers
+
+CODE_LISTS = ("countries", "languages", "certifications")
+PREFERENCE_KEYS = (*CODE_LISTS, "budget", "needs_24_7", "buyer_country", "buyer_timezone", "must")
 
 
 class Command(BaseCommand):
     help = (
-        "Score a JSON object of factor keys to answers (1 to 5) and print the "
-        "recommendation as JSON. With --save, also save it and print its share_url."
+        "Score a JSON object of factor keys to answers (1 to 5) for a named piece of work "
+        "and print the recommendation as JSON. With --save, also save it and print its "
+        "share_url. A bad argument exits 1 with one line on standard error."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +28,18 @@ class Command(BaseCommand):
         source.add_argument("--answers", help="A JSON object of factor keys to answers.")
         source.add_argument(
             "--answers-file", help="A file holding that JSON object; - for standard input."
+        )
+        parser.add_argument("--task", required=True, help="The work's name, 3 to 120 characters.")
+        parser.add_argument("--description", default="", help="What the work is, in words.")
+        parser.add_argument(
+            "--services", default="", help="Up to five catalog service slugs, comma-separated."
+        )
+        parser.add_argument(
+            "--preferences",
+            default="{}",
+            help="A JSON object: countries, languages, certifications (lists of codes), "
+            "budget (USD per hour), needs_24_7, buyer_country, buyer_timezone, and must "
+            "(the names of those that are required).",
         )
         parser.add_argument("--save", action="store_true", help="Save it behind a share link.")
         parser.add_argument(
@@ -32,18 +51,33 @@ class Command(BaseCommand):
     def handle(self, *args, answers, answers_file, save, base_url, **options):
         try:
             answers = parse_answers(self._load(answers, answers_file))
-        except AnswerError as error:
+            task = Task(
+                name=options["task"],
+                description=options["description"],
+                services=tuple(slug.strip() for slug in options["services"].split(",") if slug),
+            )
+            preferences = self._preferences(options["preferences"])
+            advice = services.advice_build(task=task, answers=answers, preferences=preferences)
+        except (AnswerError, ValueError) as error:
             raise CommandError(str(error)) from error
         if save:
-            snapshot = services.recommendation_create(answers=answers, preferences={})
+            snapshot = services.recommendation_create(
+                task=task, answers=answers, preferences=preferences
+            )
             extra = {"share_url": base_url.rstrip("/") + snapshot.get_absolute_url()}
         else:
-            snapshot = services.advice_build(answers=answers, preferences={}).recommendation()
+            snapshot = advice.recommendation()
             extra = {}
         output = {
             **snapshot.result,
+            "task": {
+                "name": snapshot.task_name,
+                "description": snapshot.task_description,
+                "services": snapshot.task_services,
+            },
             "services": snapshot.services,
             "vendors": snapshot.vendors,
+            "close_vendors": snapshot.close_vendors,
             **extra,
         }
         self.stdout.write(json.dumps(output, ensure_ascii=False))
@@ -63,4 +97,41 @@ class Command(BaseCommand):
             raise CommandError(f"The answers are not valid JSON: {error.msg}.") from error
         if not isinstance(raw, dict):
             raise CommandError("The answers must be a JSON object of factor keys to 1..5.")
+        return raw
+
+    def _preferences(self, text: str) -> dict:
+        """The preferences as the form hands them on; anything else is refused."""
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"The preferences are not valid JSON: {error.msg}.") from error
+        if not isinstance(raw, dict):
+            raise ValueError("The preferences must be a JSON object.")
+        if unknown := sorted(raw.keys() - set(PREFERENCE_KEYS)):
+            raise ValueError(
+                f"Unknown preference “{unknown[0]}”: use {', '.join(PREFERENCE_KEYS)}."
+            )
+        names = catalog_inputs.code_names()
+        known = {
+            "countries": dict(countries),
+            "languages": names["languages"],
+            "certifications": names["certifications"],
+            "must": {requirement.value: requirement for requirement in Requirement},
+        }
+        for name, codes in known.items():
+            value = raw.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+                raise ValueError(f"The preference “{name}” must be a list of codes.")
+            if unknown := [code for code in value if code not in codes]:
+                raise ValueError(f"Unknown code “{unknown[0]}” in the preference “{name}”.")
+        budget = raw.get("budget")
+        if budget is not None and (
+            isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0
+        ):
+            raise ValueError("The preference “budget” must be a number of USD above 0.")
+        if not isinstance(raw.get("needs_24_7", False), bool):
+            raise ValueError("The preference “needs_24_7” must be true or false.")
+        for name in ("buyer_country", "buyer_timezone"):
+            if not isinstance(raw.get(name, ""), str):
+                raise ValueError(f"The preference “{name}” must be a string.")
         return raw

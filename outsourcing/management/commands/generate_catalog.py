@@ -3,8 +3,9 @@
 Everything it makes is plainly fake: vendors are named "Synthetic Vendor 00042", marked
 as sample data (`is_sample`) and sit on `.example` websites; services are named
 "Synthetic Service 007" in their own "Synthetic services (generated)" category. The
-same `--seed` gives the same data. Rows go in with bulk inserts, so 10,000 vendors
-take a few seconds.
+same `--seed` gives the same data. Rows go in with bulk inserts, a chunk of vendors
+and their many-to-many rows at a time, so memory stays flat: 10,000 vendors take a few
+seconds, 300,000 a few minutes.
 """
 
 import random
@@ -13,9 +14,18 @@ from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
 from advisor.engine import Factor, ProcessType
-from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
+from outsourcing.models import (
+    Certification,
+    Language,
+    Service,
+    ServiceCategory,
+    Vendor,
+    vendor_timezone,
+)
 
 BATCH = 1000
+# Vendors made, inserted and forgotten at a time, with their many-to-many rows.
+CHUNK = 10_000
 CATEGORY_SLUG = "synthetic-services"
 COUNTRIES = [
     "PH", "IN", "PL", "RO", "UA", "MX", "CO", "BR", "AR", "ZA", "KE", "EG", "MA", "VN",
@@ -80,9 +90,22 @@ class Command(BaseCommand):
         languages = _ensure(Language, LANGUAGES, "code", "name")
         certifications = _ensure(Certification, CERTIFICATIONS, "code", "name")
         start = Vendor.objects.filter(slug__startswith="synthetic-vendor-").count()
+        for first in range(start + 1, start + count + 1, CHUNK):
+            last = min(first + CHUNK, start + count + 1)
+            self._vendor_chunk(rng, range(first, last), service_pool, languages, certifications)
+
+    def _vendor_chunk(
+        self,
+        rng: random.Random,
+        numbers: range,
+        service_pool: list[int],
+        languages: list[int],
+        certifications: list[int],
+    ) -> None:
         rows = []
-        for number in range(start + 1, start + count + 1):
+        for number in numbers:
             rate_min = rng.randint(8, 90)
+            countries = rng.sample(COUNTRIES, rng.randint(1, 3))
             rows.append(
                 Vendor(
                     name=f"Synthetic Vendor {number:05d}",
@@ -92,13 +115,14 @@ class Command(BaseCommand):
                     website=f"https://synthetic-vendor-{number:05d}.example",
                     founded_year=rng.randint(1980, 2024),
                     headquarters=rng.choice(COUNTRIES),
-                    delivery_countries=",".join(rng.sample(COUNTRIES, rng.randint(1, 3))),
+                    delivery_countries=",".join(countries),
+                    # Bulk inserts skip save(), which fills the zone in.
+                    timezone=vendor_timezone(countries),
                     coverage=rng.choice(list(Vendor.Coverage)),
                     team_size=rng.choice(list(Vendor.TeamSize)),
                     hourly_rate_min=rate_min,
                     hourly_rate_max=rate_min + rng.randint(0, 60),
-                    is_verified=rng.random() < 0.3,
-                    is_sample=True,
+                    is_sample=True,  # so never verified
                 )
             )
         created = Vendor.objects.bulk_create(rows, batch_size=BATCH)

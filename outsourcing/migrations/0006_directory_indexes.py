@@ -31,7 +31,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("outsourcing", "0003_rate_counter"),
+        ("outsourcing", "0005_vendor_indexes"),
     ]
 
     operations = [
