@@ -41,6 +41,9 @@ POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/scale_bench"
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+# The work's name is required, as on the form; no service is chosen, so a submit
+# matches vendors by the nature of the work across the whole catalog.
+WORK = {"task_name": "Benchmark work"}
 ANSWERS = {"task_complexity": "4", "skill_scarcity": "5", "decision_authority": "4"}
 # Floors: each page's requests per second as a share of the hello view's.
 TARGETS = {
@@ -242,7 +245,7 @@ def session(base: str):
 def create_recommendation(base: str, token: str, cookie: str) -> str:
     parts = urllib.parse.urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    body = urllib.parse.urlencode({**ANSWERS, "csrfmiddlewaretoken": token})
+    body = urllib.parse.urlencode({**WORK, **ANSWERS, "csrfmiddlewaretoken": token})
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
     connection.request("POST", "/advisor/", body=body, headers=headers)
     response = connection.getresponse()
@@ -257,7 +260,10 @@ def measure(wrk: str, base: str, args) -> tuple[dict, dict]:
     opener, token, cookie = session(base)
     recommendation = create_recommendation(base, token, cookie)
     country = "PH"
-    form = "task_complexity=ANSWER1&skill_scarcity=ANSWER2&decision_authority=ANSWER3"
+    form = (
+        f"{urllib.parse.urlencode(WORK)}"
+        "&task_complexity=ANSWER1&skill_scarcity=ANSWER2&decision_authority=ANSWER3"
+    )
     pages = [
         ("hello", "/hello/", None),
         ("questionnaire", "/advisor/", None),
@@ -381,7 +387,7 @@ def page_weight(base: str) -> list[str]:
     )
     print(f"\n{load.stdout.rstrip()}{load.stderr.rstrip()}")
     opener, token, cookie = session(base)
-    body = urllib.parse.urlencode(ANSWERS).encode()
+    body = urllib.parse.urlencode({**WORK, **ANSWERS}).encode()
     request = urllib.request.Request(f"{base}/advisor/preview/", data=body)
     for header, value in {
         "X-CSRFToken": token,

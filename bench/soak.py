@@ -53,7 +53,7 @@ failing = collections.Counter()  # 5xx responses by page
 
 
 def answers() -> dict:
-    data = {}
+    data = {"task_name": random.choice(["Payroll processing", "Market research", "Support"])}
     for factor in Factor:
         choices = ["1", "2", "3", "4", "5"] if factor.required else ["", "1", "2", "3", "4", "5"]
         data[factor.value] = random.choice(choices)

@@ -43,7 +43,7 @@ def catalog_m2m_changed(action: str, **kwargs) -> None:
         catalog_changed()
 
 
-class CatalogQuerySet[M: models.Model](models.QuerySet[M]):
+class CatalogQuerySet(models.QuerySet):
     """Bulk writes send no signals, so they bump the catalog version themselves (the
     admin's bulk actions use `update()`). `bulk_update()` goes through `update()`."""
 
@@ -52,7 +52,7 @@ class CatalogQuerySet[M: models.Model](models.QuerySet[M]):
         catalog_changed()
         return changed
 
-    def bulk_create(self, *args, **kwargs) -> list[M]:
+    def bulk_create(self, *args, **kwargs) -> list:
         created = super().bulk_create(*args, **kwargs)
         catalog_changed()
         return created

@@ -70,7 +70,7 @@ class ServiceCategory(models.Model):
         return self.name
 
 
-class ServiceQuerySet(CatalogQuerySet["Service"]):
+class ServiceQuerySet(CatalogQuerySet):
     def active(self) -> Self:
         return self.filter(is_active=True)
 
@@ -170,7 +170,7 @@ class Certification(models.Model):
         return self.name
 
 
-class VendorQuerySet(CatalogQuerySet["Vendor"]):
+class VendorQuerySet(CatalogQuerySet):
     def active(self) -> Self:
         return self.filter(is_active=True)
 

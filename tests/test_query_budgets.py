@@ -155,7 +155,7 @@ def test_catalog_data_rebuilds_in_constant_queries(client, generated_catalog):
     cache.clear()
     data = {**ANSWERS, **WORK, "submission_id": str(uuid.uuid4())}
     queries, _ = count(client, "post", "/advisor/", data=data)
-    assert queries == 13
+    assert queries == 11
 
 
 def test_a_recommendation_shows_each_host_its_own_link_and_goes_when_deleted(

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from advisor import services
-from advisor.engine import Factor
+from advisor.engine import Factor, Task
 from advisor.presenters import RecommendationPage, overlap_text
 from tests.factories import CertificationFactory, ServiceFactory
 
@@ -54,6 +54,7 @@ def work_brief():
     ServiceFactory(name="Data entry", slug="data-entry")
     answers = {Factor.TASK_COMPLEXITY: 2, Factor.SKILL_SCARCITY: 2, Factor.DECISION_AUTHORITY: 2}
     recommendation = services.recommendation_create(
+        task=Task("Customer email and chat support"),
         answers=answers,
         preferences={
             "languages": ["en", "es"],
@@ -140,7 +141,7 @@ def test_certifications_get_their_plain_meaning(db):
     CertificationFactory(code="iso-27001", name="ISO 27001", description="Audited security.")
     answers = {Factor.TASK_COMPLEXITY: 2, Factor.SKILL_SCARCITY: 2, Factor.DECISION_AUTHORITY: 2}
     saved = services.recommendation_create(
-        answers=answers, preferences={"certifications": ["iso-27001"]}
+        task=Task("Security review"), answers=answers, preferences={"certifications": ["iso-27001"]}
     )
     page, html = brief_html(saved)
     assert page.preferences[0]["details"] == [("ISO 27001", "Audited security.")]

@@ -41,12 +41,12 @@ def test_pdf_is_the_brief_with_its_share_link(client, recommendation):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
-    assert disposition.startswith('attachment; filename="outsourcing-recommendation-kpo-')
+    assert disposition.startswith('attachment; filename="market-entry-research-kpo-')
     assert disposition.endswith('.pdf"')
     assert response["X-Robots-Tag"] == "noindex"
     assert response.content.startswith(b"%PDF-")
     text = pdf_text(response.content)
-    assert "KPO outsourcing recommended" in text
+    assert "Market entry research" in text
     assert "Knowledge process outsourcing" in text
     assert "KPO score 100" in text
     for heading in ["Why", "What would change it", "Services", "Who can do the work"]:

@@ -56,14 +56,14 @@ def saved():
 
 def test_a_brief_shows_its_snapshot(saved):
     page = RecommendationPage(saved, RequestFactory().get("/"))
-    assert page.title == "KPO outsourcing recommended"
+    assert page.title == "Customer research: KPO outsourcing recommended"
     assert page.verdict.long_label == "Knowledge process outsourcing"
     assert page.share_url == f"http://testserver/r/{saved.token}/"
     assert page.copy_url == f"/advisor/?from={saved.token}"
     assert page.services[0]["process_type"] is ProcessType.KPO
     assert page.services[0]["url"] == "/services/market-research/"
     assert [row["answer"] for row in page.answers][:4] == [5, 5, 4, None]
-    assert page.pdf_filename.startswith("outsourcing-recommendation-kpo-")
+    assert page.pdf_filename.startswith("customer-research-kpo-")
 
 
 def test_a_brief_names_its_preferences_as_they_were_saved(saved):

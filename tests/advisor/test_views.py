@@ -253,7 +253,8 @@ def test_recommendation_page_is_not_indexed_and_has_link_previews(client, recomm
     content = response.content.decode()
     assert response["X-Robots-Tag"] == "noindex"
     assert '<meta name="robots" content="noindex, nofollow">' in content
-    assert '<meta property="og:title" content="KPO outsourcing recommended">' in content
+    title = "Market entry research: KPO outsourcing recommended"
+    assert f'<meta property="og:title" content="{title}">' in content
     assert '<meta property="og:description"' in content
 
 
