@@ -225,7 +225,7 @@ def test_pdf_download_is_the_brief(page, recommendations_by_verdict):
     page.goto(recommendations_by_verdict["kpo"].get_absolute_url())
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
-    assert download.value.suggested_filename.startswith("outsourcing-recommendation-kpo-")
+    assert download.value.suggested_filename.startswith("customer-research-kpo-")
     assert download.value.suggested_filename.endswith(".pdf")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
