@@ -271,28 +271,20 @@ def must_filter(preferences: Preferences) -> Q | None:
                 connector=Q.OR,
             )
         )
-    if Requirement.LANGUAGES in must:
-        conditions.extend(
-            Q(
-                Exists(
-                    VendorLanguages.objects.filter(
-                        vendor_id=OuterRef("vendor_id"), language__code=code
-                    )
-                )
+    for requirement, through, field, codes in (
+        (Requirement.LANGUAGES, VendorLanguages, "language__code", preferences.languages),
+        (
+            Requirement.CERTIFICATIONS,
+            VendorCertifications,
+            "certification__code",
+            preferences.certifications,
+        ),
+    ):
+        if requirement in must:
+            conditions.extend(
+                Q(Exists(through.objects.filter(vendor_id=OuterRef("vendor_id"), **{field: code})))
+                for code in codes
             )
-            for code in preferences.languages
-        )
-    if Requirement.CERTIFICATIONS in must:
-        conditions.extend(
-            Q(
-                Exists(
-                    VendorCertifications.objects.filter(
-                        vendor_id=OuterRef("vendor_id"), certification__code=code
-                    )
-                )
-            )
-            for code in preferences.certifications
-        )
     if Requirement.BUDGET in must and preferences.budget_max is not None:
         conditions.append(Q(vendor__hourly_rate_min__lte=preferences.budget_max))
     if Requirement.NEEDS_24_7 in must and preferences.needs_24_7:
