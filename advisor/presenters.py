@@ -64,9 +64,9 @@ def saved_task(recommendation: Recommendation) -> dict:
     """A saved recommendation's work as the questionnaire's initial values. Rows saved
     before the work was asked for have none."""
     return {
-        "task_name": getattr(recommendation, "task_name", ""),
-        "task_description": getattr(recommendation, "task_description", ""),
-        "task_services": [item["slug"] for item in getattr(recommendation, "task_services", [])],
+        "task_name": recommendation.task_name,
+        "task_description": recommendation.task_description,
+        "task_services": [item["slug"] for item in recommendation.task_services],
     }
 
 
@@ -91,11 +91,11 @@ class RecommendationPage:
         was asked for."""
         recommendation = self.recommendation
         return {
-            "name": getattr(recommendation, "task_name", ""),
-            "description": getattr(recommendation, "task_description", ""),
+            "name": recommendation.task_name,
+            "description": recommendation.task_description,
             "services": [
                 {**item, "url": reverse("outsourcing:service_detail", args=[item["slug"]])}
-                for item in getattr(recommendation, "task_services", [])
+                for item in recommendation.task_services
             ],
         }
 
@@ -176,7 +176,7 @@ class RecommendationPage:
     @property
     def close_vendors(self) -> list[dict]:
         """Vendors that offer a chosen service but miss something required."""
-        return [vendor_entry(match) for match in getattr(self.recommendation, "close_vendors", [])]
+        return [vendor_entry(match) for match in self.recommendation.close_vendors]
 
     @property
     def answers(self) -> list[dict]:
