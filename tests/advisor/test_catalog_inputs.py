@@ -67,7 +67,7 @@ def test_the_database_ranks_vendors_as_the_engine_does(
         expected = match_vendors(
             matched, everyone, preferences, limit=12, most_services_first=first
         )
-        found = catalog_inputs.ranked_vendors(
+        found = catalog_inputs.vendors_ranked_in_database(
             plan, service_ids, preferences, most_services_first=first, limit=12
         )
         assert [vendor.slug for vendor in found] == [match.slug for match in expected]
@@ -81,7 +81,7 @@ def test_the_close_list_holds_the_vendors_missing_a_required_item(generated_vend
     matched = match_services(answers, score(answers), services)
     preferences = PREFERENCES[3]
     plan = points_plan(matched, preferences)
-    close = catalog_inputs.ranked_vendors(
+    close = catalog_inputs.vendors_ranked_in_database(
         plan, service_ids, preferences, most_services_first=False, meeting_must=False, limit=5
     )
     assert len(close) == 5
@@ -91,8 +91,30 @@ def test_the_close_list_holds_the_vendors_missing_a_required_item(generated_vend
     )
     free = Preferences(languages={"en"})
     assert (
-        catalog_inputs.ranked_vendors(
+        catalog_inputs.vendors_ranked_in_database(
             plan, service_ids, free, most_services_first=False, meeting_must=False, limit=5
         )
         == []
     )
+
+
+def test_a_kept_ranking_follows_every_catalog_edit(generated_vendors, django_assert_num_queries):
+    services = catalog_inputs.service_candidates()
+    service_ids = {service.slug: service.id for service in services}
+    answers = dict.fromkeys(Factor, 4)
+    plan = points_plan(match_services(answers, score(answers), services), Preferences())
+
+    def ranking():
+        return catalog_inputs.ranked_vendors(
+            plan, service_ids, Preferences(), most_services_first=False, limit=5
+        )
+
+    first = ranking()
+    with django_assert_num_queries(0):
+        assert ranking() == first
+    # An admin bulk action's update() sends no signal; the catalog's queryset still
+    # moves the version, so the next ranking leaves the vendor out.
+    Vendor.objects.filter(slug=first[0].slug).update(is_active=False)
+    after = ranking()
+    assert first[0].slug not in [vendor.slug for vendor in after]
+    assert [vendor.slug for vendor in after[:4]] == [vendor.slug for vendor in first[1:]]
