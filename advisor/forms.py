@@ -228,7 +228,9 @@ class QuestionnaireForm(FactorQuestions):
                     code="required_but_empty",
                 ),
             )
-        self._refuse_tampering()
+        # A bound form's data is the request's.
+        if refusal := tampering(cast(QueryDict, self.data)):
+            raise refusal
         raw = {factor.value: cleaned.get(factor.value) for factor in Factor}
         try:
             cleaned["answers"] = parse_answers(raw)
@@ -237,30 +239,6 @@ class QuestionnaireForm(FactorQuestions):
                 if key not in self.errors:
                     self.add_error(key, forms.ValidationError(message, code="invalid_answer"))
         return cleaned
-
-    def _refuse_tampering(self):
-        allowed = set(self.fields) | {"csrfmiddlewaretoken", "action"}
-        if unknown := sorted(set(self.data) - allowed):
-            names = ", ".join(f"“{name[:40]}”" for name in unknown[:5])
-            raise forms.ValidationError(
-                "The form arrived with fields it does not have (%(names)s), so nothing was "
-                "saved. Please reload the page and try again.",
-                code="unknown_field",
-                params={"names": names},
-            )
-        data = cast(QueryDict, self.data)  # a bound form's data is the request's
-        single = [
-            name
-            for name in self.fields
-            if not isinstance(self.fields[name], forms.MultipleChoiceField)
-        ]
-        if repeated := [name for name in single if len(data.getlist(name)) > 1]:
-            raise forms.ValidationError(
-                "The form arrived with more than one answer to the same question (%(names)s), "
-                "so nothing was saved. Please choose one answer each.",
-                code="repeated_field",
-                params={"names": ", ".join(repeated)},
-            )
 
     @property
     def error_summary(self) -> list[tuple[str, str, object]]:
@@ -302,6 +280,29 @@ class QuestionnaireForm(FactorQuestions):
             "must": [item.value for item in Requirement if item.value in data["must"]],
         }
 
-    def answered_count(self) -> int:
-        """How many questions have an answer in the submitted data, valid or not."""
-        return sum(1 for factor in Factor if self.data.get(factor.value, "").strip())
+
+def tampering(data: QueryDict) -> forms.ValidationError | None:
+    """Why the sent form cannot be read as the questionnaire sent it, if it cannot: a
+    field the form does not have, or one answer sent twice. The submit refuses it, and
+    the live preview says so."""
+    fields = QuestionnaireForm.base_fields
+    allowed = set(fields) | {"csrfmiddlewaretoken", "action"}
+    if unknown := sorted(set(data) - allowed):
+        names = ", ".join(f"“{name[:40]}”" for name in unknown[:5])
+        return forms.ValidationError(
+            "The form arrived with fields it does not have (%(names)s), so nothing was "
+            "saved. Please reload the page and try again.",
+            code="unknown_field",
+            params={"names": names},
+        )
+    single = [
+        name for name, field in fields.items() if not isinstance(field, forms.MultipleChoiceField)
+    ]
+    if repeated := [name for name in single if len(data.getlist(name)) > 1]:
+        return forms.ValidationError(
+            "The form arrived with more than one answer to the same question (%(names)s), "
+            "so nothing was saved. Please choose one answer each.",
+            code="repeated_field",
+            params={"names": ", ".join(repeated)},
+        )
+    return None

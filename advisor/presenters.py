@@ -1,48 +1,46 @@
 """What the advisor's pages show, shaped from the engine's results: the live preview
 and a saved brief."""
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.text import slugify
 
 from advisor import catalog_inputs, charts
 from advisor.engine import REQUIRED_FACTORS, Factor, ProcessType, Verdict
-from advisor.engine.factors import AnswerError, parse_answers
+from advisor.engine.factors import ANSWER_MAX, ANSWER_MIN, AnswerError, parse_answers
 from advisor.engine.questions import FACTOR_TEXTS
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
 from advisor.engine.work import TASK_NAME_MAX, TASK_NAME_MIN, Requirement
-from advisor.forms import QuestionnaireForm
 from advisor.models import Recommendation
 
 PREVIEW_REASONS = 3
 WORKING_DAY_HOURS = 8
 
 
-def preview_context(form: QuestionnaireForm) -> dict:
-    """What the live preview shows for the answers so far: progress, and a verdict once
-    the required questions are answered. Bad values are listed, not scored."""
-    if form.is_bound:
-        raw = {factor.value: form.data.get(factor.value, "") for factor in Factor}
-        errors = [
-            # A message quoting the buyer's input may hold a bare %: format only with params.
-            str(error.message % error.params if error.params else error.message)
-            for field, field_errors in form.errors.as_data().items()
-            for error in field_errors
-            if error.code not in ("required", "rate_limited")
-            and (field in raw or field == "__all__")
-        ]
-    else:
-        raw = {factor.value: form.initial.get(factor.value, "") for factor in Factor}
-        errors = []
+def preview_context(values: Mapping[str, Any], refusal: ValidationError | None = None) -> dict:
+    """What the live preview shows for the answers so far (what the buyer sent, or the
+    questionnaire's initial values): progress, and a verdict once the required
+    questions are answered. Bad values, and a `refusal` of the whole form (see
+    `advisor.forms.tampering`), are listed instead of a verdict."""
+    raw = {factor.value: values.get(factor.value, "") for factor in Factor}
     answered = [factor for factor in Factor if str(raw[factor.value] or "").strip()]
     missing = [factor for factor in REQUIRED_FACTORS if factor not in answered]
+    # A message quoting the buyer's input may hold a bare %: format only with params.
+    errors = []
+    if refusal:
+        errors.append(str(refusal.message % refusal.params if refusal.params else refusal.message))
     result = None
-    if not errors and not missing:
+    if not errors:
         try:
             result = score(parse_answers(raw), catalog_inputs.scoring_parameters())
         except AnswerError as error:
-            errors = error.messages
+            unanswered = {factor.value for factor in missing}
+            errors = [text for key, text in error.errors.items() if key not in unanswered]
     return {
         "preview": result,
         "preview_reasons": result.top_reasons(PREVIEW_REASONS) if result else (),
@@ -50,14 +48,26 @@ def preview_context(form: QuestionnaireForm) -> dict:
         "answered_count": len(answered),
         "question_count": len(Factor),
         "missing_required": [factor.label.lower() for factor in missing],
-        "work_named": TASK_NAME_MIN <= len(task_name(form).strip()) <= TASK_NAME_MAX,
+        "work_named": work_named(values),
     }
 
 
-def task_name(form: QuestionnaireForm) -> str:
-    if form.is_bound:
-        return str(form.data.get("task_name", ""))
-    return str(form.initial.get("task_name") or "")
+def work_named(values: Mapping[str, Any]) -> bool:
+    return TASK_NAME_MIN <= len(str(values.get("task_name") or "").strip()) <= TASK_NAME_MAX
+
+
+# Every answer a preview can draw without listing an error.
+PLAIN_ANSWERS = frozenset(["", *(str(answer) for answer in range(ANSWER_MIN, ANSWER_MAX + 1))])
+
+
+def preview_key(values: Mapping[str, Any]) -> str | None:
+    """All that a preview of these values depends on but the scoring settings, as a
+    cache key; None unless every answer is blank or plain 1 to 5, so no input makes a
+    key the answers themselves do not allow."""
+    answers = [str(values.get(factor.value, "")).strip() for factor in Factor]
+    if not PLAIN_ANSWERS.issuperset(answers):
+        return None
+    return f"preview:{','.join(answers)}:{int(work_named(values))}"
 
 
 def saved_task(recommendation: Recommendation) -> dict:

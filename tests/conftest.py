@@ -2,7 +2,8 @@ import os
 import uuid
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 
 from tests.factories import ServiceFactory, VendorFactory, catalog_editor
@@ -12,9 +13,11 @@ from tests.factories import ServiceFactory, VendorFactory, catalog_editor
 def _empty_cache():
     """Each test starts with an empty cache: cached catalog data and fragments belong
     to the database contents of the test that made them."""
-    cache.clear()
+    for alias in ("default", "rendered"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "rendered"):
+        caches[alias].clear()
 
 
 @pytest.fixture
@@ -59,5 +62,6 @@ def redis_cache_settings():
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"test-{uuid.uuid4()}",
-        }
+        },
+        "rendered": settings.CACHES["rendered"],
     }

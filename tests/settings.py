@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from outsourcing.settings import *  # noqa: F403
-from outsourcing.settings import DATABASES, STORAGES
+from outsourcing.settings import CACHES, DATABASES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -31,4 +31,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 ADVISOR_RATE_LIMIT_RATES = {"submit": "100000/m", "preview": "100000/m", "pdf": "100000/m"}
 
 # One process: local memory is fastest, and `cache.clear()` between tests is cheap.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rendered": CACHES["rendered"],
+}

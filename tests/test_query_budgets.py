@@ -118,8 +118,9 @@ def pages(generated_catalog) -> list[tuple[str, str, str, dict, int]]:
             {"data": {**ANSWERS, **WORK, "submission_id": str(uuid.uuid4())}},
             5,  # the best vendors, their profiles; savepoint, insert, release
         ),
-        # Whether the link exists (for its ETag), then its row.
+        # Whether the link exists, then its row; once kept, the page needs only the first.
         ("recommendation page", "get", f"/r/{token}/", {}, 2),
+        ("recommendation page again", "get", f"/r/{token}/", {}, 1),
         # The first download draws the PDF and stores it (read, get_or_create).
         ("recommendation PDF", "get", f"/r/{token}/pdf/", {}, 5),
         ("recommendation PDF again", "get", f"/r/{token}/pdf/", {}, 1),

@@ -6,8 +6,8 @@ from django.test import RequestFactory
 
 from advisor import services
 from advisor.engine import Factor, ProcessType, Task, Verdict
+from advisor.forms import tampering
 from advisor.presenters import RecommendationPage, preview_context
-from advisor.views import questionnaire_form
 from outsourcing.models import Language
 from tests.factories import LanguageFactory, ServiceFactory, VendorFactory
 
@@ -15,30 +15,38 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_preview_counts_answers_and_waits_for_the_required_ones():
-    context = preview_context(questionnaire_form(QueryDict("task_complexity=4&technology=2")))
+    context = preview_context(QueryDict("task_complexity=4&technology=2"))
     assert (context["answered_count"], context["question_count"]) == (2, 9)
     assert context["preview"] is None
     assert context["missing_required"] == ["skill scarcity", "decision authority"]
 
 
 def test_the_preview_scores_complete_answers_with_its_top_reasons():
-    form = questionnaire_form(QueryDict("task_complexity=5&skill_scarcity=5&decision_authority=5"))
-    context = preview_context(form)
+    context = preview_context(QueryDict("task_complexity=5&skill_scarcity=5&decision_authority=5"))
     assert context["preview"].verdict is Verdict.KPO
     assert len(context["preview_reasons"]) == 3
     assert context["preview_errors"] == []
 
 
 def test_the_preview_lists_bad_answers_instead_of_scoring_them():
-    form = questionnaire_form(QueryDict("task_complexity=9&skill_scarcity=1&decision_authority=1"))
-    context = preview_context(form)
+    context = preview_context(QueryDict("task_complexity=9&skill_scarcity=1&decision_authority=1"))
     assert context["preview"] is None
     assert context["preview_errors"] == ["Task complexity must be between 1 and 5, not 9."]
 
 
+def test_the_preview_lists_a_refused_form_instead_of_scoring_it():
+    sent = QueryDict("task_complexity=5&task_complexity=1&skill_scarcity=5&decision_authority=5")
+    context = preview_context(sent, tampering(sent))
+    assert context["preview"] is None
+    assert context["preview_errors"] == [
+        "The form arrived with more than one answer to the same question (task_complexity), "
+        "so nothing was saved. Please choose one answer each."
+    ]
+
+
 def test_a_pre_filled_form_is_previewed_from_its_initial_answers():
     initial = {"task_complexity": 1, "skill_scarcity": 1, "decision_authority": 1}
-    context = preview_context(questionnaire_form(initial=initial))
+    context = preview_context(initial)
     assert context["preview"].verdict is Verdict.BPO
 
 

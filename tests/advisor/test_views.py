@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from advisor.engine.questions import FACTOR_TEXTS
 from advisor.models import Recommendation, ScoringSettings
+from advisor.presenters import preview_key
 from advisor.views import questionnaire_form
 from outsourcing.models import Language
 from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS, WORK
@@ -406,3 +407,37 @@ def test_pages_behind_a_link_are_private_and_never_send_its_token_on(client, rec
     assert copy["Referrer-Policy"] == "strict-origin"
     assert copy["Cache-Control"] == "private"
     assert client.get(QUESTIONNAIRE)["Referrer-Policy"] == "same-origin"
+
+
+def test_a_kept_preview_is_the_same_preview(client, two_services_two_vendors, htmx_headers):
+    first = client.post(PREVIEW, {**WORK, **EXPERT_ANSWERS}, headers=htmx_headers)
+    again = client.post(PREVIEW, {**WORK, **EXPERT_ANSWERS}, headers=htmx_headers)
+    assert (again.status_code, again.content) == (200, first.content)
+    unnamed = client.post(PREVIEW, EXPERT_ANSWERS, headers=htmx_headers)
+    assert "needs a name" in unnamed.text
+    assert "needs a name" not in again.text
+
+
+def test_a_kept_preview_follows_a_change_to_the_scoring_settings(
+    client, two_services_two_vendors, htmx_headers
+):
+    answers = {"task_complexity": "4", "skill_scarcity": "4", "decision_authority": "3"}
+    before = client.post(PREVIEW, answers, headers=htmx_headers)
+    assert before.context["preview"].verdict == "kpo"
+    scoring = ScoringSettings.objects.get()
+    scoring.kpo_min = 95
+    scoring.save()
+    after = client.post(PREVIEW, answers, headers=htmx_headers)
+    assert after.context["preview"].verdict == "hybrid"
+
+
+def test_a_preview_with_a_bad_answer_is_never_kept(client, two_services_two_vendors, htmx_headers):
+    bad = {**EXPERT_ANSWERS, "technology": "9"}
+    for _ in range(2):
+        response = client.post(PREVIEW, bad, headers=htmx_headers)
+        assert response.status_code == 400
+        assert "Technology must be between 1 and 5, not 9." in response.text
+    assert preview_key(QueryDict(urlencode(bad))) is None
+    assert preview_key(QueryDict(urlencode({**EXPERT_ANSWERS, "technology": " 4 "}))) == (
+        "preview:5,5,5,,,,,4,:0"
+    )
