@@ -2,6 +2,7 @@
 and a saved brief."""
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -80,6 +81,12 @@ def saved_task(recommendation: Recommendation) -> dict:
     }
 
 
+def pdf_filename(task_name: str, verdict: str, created_at: datetime) -> str:
+    """The PDF's file name: the work, the verdict and the day the brief was saved."""
+    work = slugify(task_name)[:60].strip("-") or "outsourcing-recommendation"
+    return f"{work}-{verdict}-{created_at.date().isoformat()}.pdf"
+
+
 class RecommendationPage:
     """The saved snapshot, shaped for its page and its PDF. Everything here comes from
     the snapshot, so the brief looks the same whatever is edited later."""
@@ -117,9 +124,8 @@ class RecommendationPage:
 
     @property
     def pdf_filename(self) -> str:
-        created = self.recommendation.created_at.date().isoformat()
-        work = slugify(self.task["name"])[:60].strip("-") or "outsourcing-recommendation"
-        return f"{work}-{self.result.verdict}-{created}.pdf"
+        recommendation = self.recommendation
+        return pdf_filename(recommendation.task_name, self.verdict, recommendation.created_at)
 
     @property
     def confidence_text(self) -> str:

@@ -31,7 +31,13 @@ from advisor.engine.work import (
 )
 from advisor.forms import QuestionnaireForm, tampering
 from advisor.models import TOKEN_PATTERN, Recommendation, RecommendationPdf
-from advisor.presenters import RecommendationPage, preview_context, preview_key, saved_task
+from advisor.presenters import (
+    RecommendationPage,
+    pdf_filename,
+    preview_context,
+    preview_key,
+    saved_task,
+)
 from outsourcing import ratelimit
 from outsourcing.catalog_version import catalog_version
 from outsourcing.models import Service
@@ -242,11 +248,17 @@ def recommendation_pdf(request: HtmxHttpRequest, token: str) -> HttpResponse:
     served as stored: a brief never changes."""
     if wait := ratelimit.retry_after(request, "pdf"):
         return pdf_refused(request, 429, wait, ratelimit.download_message(wait))
-    recommendation = get_object_or_404(Recommendation.objects.select_related("pdf"), token=token)
-    page = RecommendationPage(recommendation, request)
-    try:
-        content = recommendation.pdf.content
-    except RecommendationPdf.DoesNotExist:
+    # A stored PDF needs no more of its brief than its file name: one narrow query.
+    stored = (
+        Recommendation.objects.filter(token=token)
+        .values_list("pdf__content", "task_name", "verdict", "created_at")
+        .first()
+    )
+    if stored is None:
+        raise Http404("No such recommendation.")
+    content, task_name, verdict, created_at = stored
+    if content is None:
+        page = RecommendationPage(get_object_or_404(Recommendation, token=token), request)
         try:
             pdf = import_module("advisor.pdf")  # WeasyPrint loads Pango: OSError without it.
         except (ImportError, OSError):
@@ -259,10 +271,12 @@ def recommendation_pdf(request: HtmxHttpRequest, token: str) -> HttpResponse:
         finally:
             PDF_RENDERS.release()
         RecommendationPdf.objects.get_or_create(
-            recommendation=recommendation, defaults={"content": content}
+            recommendation=page.recommendation, defaults={"content": content}
         )
     response = HttpResponse(bytes(content), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, page.pdf_filename)
+    response["Content-Disposition"] = content_disposition_header(
+        True, pdf_filename(task_name, verdict, created_at)
+    )
     response["X-Robots-Tag"] = "noindex"
     # The link is a capability: no shared cache keeps it, no Referer carries it on.
     response["Cache-Control"] = "private"

@@ -121,8 +121,9 @@ def pages(generated_catalog) -> list[tuple[str, str, str, dict, int]]:
         # Whether the link exists, then its row; once kept, the page needs only the first.
         ("recommendation page", "get", f"/r/{token}/", {}, 2),
         ("recommendation page again", "get", f"/r/{token}/", {}, 1),
-        # The first download draws the PDF and stores it (read, get_or_create).
-        ("recommendation PDF", "get", f"/r/{token}/pdf/", {}, 5),
+        # The first download finds no stored PDF, reads the brief, draws the PDF and
+        # stores it (get_or_create); later ones read the stored bytes alone.
+        ("recommendation PDF", "get", f"/r/{token}/pdf/", {}, 6),
         ("recommendation PDF again", "get", f"/r/{token}/pdf/", {}, 1),
     ]
 
