@@ -2,8 +2,10 @@
 
 The small inputs (settings, services, names) are cached under the catalog version
 (outsourcing/catalog_version.py), so an edit reaches every process on its next
-request; nothing is cached in DEBUG. Vendors are never copied: `ranked_vendors`
-asks the database for the few that fit best.
+request; nothing is cached in DEBUG. Each function takes the `version` a caller has
+already read, so one request reads it once (each read is a round trip to Redis).
+Vendors are never copied: `ranked_vendors` asks the database for the few that fit
+best.
 """
 
 import hashlib
@@ -50,9 +52,9 @@ from advisor.engine.matching import (
     VendorCandidate,
 )
 from advisor.engine.parameters import Parameters
-from advisor.forms import SharedChoices
 from advisor.models import ScoringSettings
 from outsourcing.catalog_version import catalog_version
+from outsourcing.forms import SharedChoices
 from outsourcing.models import Certification, Language, Service, Vendor
 
 # A new catalog version makes new keys; the old values go when this runs out.
@@ -68,23 +70,25 @@ def cached[T](name: str, build: Callable[[], T], version: str | None = None) -> 
     return cast(T, cache.get_or_set(key, build, INPUT_SECONDS))
 
 
-def scoring_parameters() -> Parameters:
+def scoring_parameters(version: str | None = None) -> Parameters:
     # Stored as a dict: Parameters holds a mapping proxy, which cannot be pickled.
     return kept_in_process(
         "parameters",
         lambda version: Parameters.from_dict(
             cached("parameters", lambda: ScoringSettings.current_parameters().to_dict(), version)
         ),
+        version,
     )
 
 
-def service_candidates() -> list[ServiceCandidate]:
+def service_candidates(version: str | None = None) -> list[ServiceCandidate]:
     """The active services as matching sees them."""
     return kept_in_process(
         "service-candidates",
         lambda version: [
             ServiceCandidate(*row) for row in cached("service-candidates", service_rows, version)
         ],
+        version,
     )
 
 
@@ -103,15 +107,15 @@ def service_rows() -> list[tuple]:
 _process_copies: dict[str, tuple[str, object]] = {}
 
 
-def kept_in_process[T](name: str, build: Callable[[str], T]) -> T:
-    version = "" if settings.DEBUG else catalog_version()
+def kept_in_process[T](name: str, build: Callable[[str], T], version: str | None = None) -> T:
+    version = "" if settings.DEBUG else version or catalog_version()
     held = _process_copies.get(name)
     if settings.DEBUG or held is None or held[0] != version:
         held = _process_copies[name] = (version, build(version))
     return held[1]  # type: ignore[return-value]
 
 
-def questionnaire_services() -> list[dict[str, str]]:
+def questionnaire_services(version: str | None = None) -> list[dict[str, str]]:
     """Active services by category, for the questionnaire's optgroups. Plain values:
     unpickling 80 model instances took 4.5 ms of every questionnaire."""
     return cached(
@@ -122,10 +126,11 @@ def questionnaire_services() -> list[dict[str, str]]:
             .order_by("category__position", "name")
             .values_list("slug", "name", "category__name")
         ],
+        version,
     )
 
 
-def code_names() -> dict[str, dict[str, str]]:
+def code_names(version: str | None = None) -> dict[str, dict[str, str]]:
     """Names by code: the countries vendors deliver from, languages, certifications."""
 
     def build() -> dict[str, dict[str, str]]:
@@ -136,19 +141,22 @@ def code_names() -> dict[str, dict[str, str]]:
             "certifications": dict(Certification.objects.values_list("code", "name")),
         }
 
-    return cached("code-names", build)
+    return kept_in_process(
+        "code-names", lambda version: cached("code-names", build, version), version
+    )
 
 
-def questionnaire_choices() -> dict[str, SharedChoices]:
+def questionnaire_choices(version: str | None = None) -> dict[str, SharedChoices]:
     """The questionnaire's preference choices, shared by every form instance."""
-    return cached(
+    return kept_in_process(
         "questionnaire-choices",
-        lambda: {
-            **{name: SharedChoices(names.items()) for name, names in code_names().items()},
+        lambda version: {
+            **{name: SharedChoices(names.items()) for name, names in code_names(version).items()},
             "task_services": SharedChoices(
-                (service["slug"], service["name"]) for service in questionnaire_services()
+                (service["slug"], service["name"]) for service in questionnaire_services(version)
             ),
         },
+        version,
     )
 
 
@@ -170,6 +178,7 @@ def ranked_vendors(
     most_services_first: bool,
     meeting_must: bool = True,
     limit: int,
+    version: str | None = None,
 ) -> list[VendorCandidate]:
     """`vendors_ranked_in_database`, kept under the catalog version: the list depends on
     nothing else but the plan and the preferences that order or filter vendors (not
@@ -194,6 +203,7 @@ def ranked_vendors(
             meeting_must=meeting_must,
             limit=limit,
         ),
+        version,
     )
 
 

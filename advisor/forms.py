@@ -11,7 +11,6 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
-from django.utils.choices import BaseChoiceIterator
 from django_countries import countries
 
 from advisor.engine import Factor
@@ -26,33 +25,10 @@ from advisor.engine.work import (
     Task,
     default_timezone,
 )
+from outsourcing.forms import SharedChoices
 
 SKIP_CHOICE = ("", "Skip: leave this out of the advice")
 BUDGET_MAX_USD = 1000
-
-
-class SharedChoices(BaseChoiceIterator):
-    """Choices made once and shared by every form instance. Django normalizes and
-    copies a plain list again for each instance and its widget; a choice iterator
-    it takes as it is, and these pairs never change."""
-
-    def __init__(self, choices):
-        self.choices = tuple(choices)
-
-    def __iter__(self):
-        return iter(self.choices)
-
-    def __len__(self):
-        return len(self.choices)
-
-    def __getitem__(self, index):
-        return self.choices[index]
-
-    def __copy__(self):
-        return self
-
-    def __deepcopy__(self, memo):
-        return self
 
 
 def factor_field(factor: Factor) -> forms.CharField:

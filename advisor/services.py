@@ -30,6 +30,7 @@ from advisor.engine.results import Result
 from advisor.engine.scoring import score
 from advisor.engine.work import overlap_hours
 from advisor.models import Recommendation
+from outsourcing.catalog_version import catalog_version
 from outsourcing.models import Certification
 
 SERVICE_MATCHES = 5
@@ -123,9 +124,10 @@ def advice_build(*, task: Task, answers: dict[Factor, int], preferences: dict) -
         for name, value in preferences.items()
     }
     wanted = preferences_for_matching(preferences)
-    parameters = catalog_inputs.scoring_parameters()
+    version = catalog_version()
+    parameters = catalog_inputs.scoring_parameters(version)
     result = score(answers, parameters)
-    candidates = catalog_inputs.service_candidates()
+    candidates = catalog_inputs.service_candidates(version)
     by_slug = {candidate.slug: candidate for candidate in candidates}
     if unknown := [slug for slug in task.services if slug not in by_slug]:
         raise ValueError(f"There is no active service “{unknown[0]}”.")
@@ -139,7 +141,7 @@ def advice_build(*, task: Task, answers: dict[Factor, int], preferences: dict) -
     # Without a chosen service, vendors are matched by the nature of the work alone.
     matched = chosen or related
     service_ids = {c.slug: c.id for c in candidates if c.id is not None}
-    names = catalog_inputs.code_names()
+    names = catalog_inputs.code_names(version)
     name_maps: dict[str, Mapping[str, str]] = {
         "country_names": names["countries"],
         "language_names": names["languages"],
@@ -157,7 +159,12 @@ def advice_build(*, task: Task, answers: dict[Factor, int], preferences: dict) -
             certification_names=names["certifications"],
         )
         top = catalog_inputs.ranked_vendors(
-            plan, service_ids, wanted, most_services_first=first, limit=VENDOR_MATCHES
+            plan,
+            service_ids,
+            wanted,
+            most_services_first=first,
+            limit=VENDOR_MATCHES,
+            version=version,
         )
         vendors = rank(matched, top, wanted, VENDOR_MATCHES)
         missing = catalog_inputs.ranked_vendors(
@@ -167,6 +174,7 @@ def advice_build(*, task: Task, answers: dict[Factor, int], preferences: dict) -
             most_services_first=first,
             meeting_must=False,
             limit=CLOSE_VENDORS,
+            version=version,
         )
         close = rank(matched, missing, replace(wanted, must=frozenset()), CLOSE_VENDORS)
     service_names = {match.slug: match.name for match in (*chosen, *related)}

@@ -153,14 +153,16 @@ def main() -> int:
     setup(arguments.database_url)
     fresh_database(arguments.database_url, arguments.vendors, arguments.reuse)
 
+    from django.core.cache.backends.dummy import DummyCache
     from django.test import Client
 
     from advisor import catalog_inputs, services
     from outsourcing.models import Language, Service, Vendor
 
     # A new recommendation's ranking, made in the database every time: the rankings a
-    # running site keeps (catalog_inputs.ranked_vendors) would answer repeats.
-    catalog_inputs.ranked_vendors = catalog_inputs.vendors_ranked_in_database
+    # running site keeps (catalog_inputs.ranked_vendors) would answer repeats. The
+    # advisor's other inputs stay in the process's copies.
+    catalog_inputs.cache = DummyCache("none", {})
 
     client = Client()
     rng = random.Random(12)

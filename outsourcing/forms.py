@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.utils.choices import BaseChoiceIterator
 
 from advisor.engine import ProcessType
 from outsourcing.models import PROCESS_TYPE_CHOICES, Service, Vendor
@@ -12,11 +13,36 @@ ANY = [("", "Any")]
 UNKNOWN_CHOICE = {"invalid_choice": "“%(value)s” is not one of the listed options."}
 
 
+class SharedChoices(BaseChoiceIterator):
+    """Choices made once and shared by every form instance. Django normalizes and
+    copies a plain list again for each instance and its widget; a choice iterator
+    it takes as it is, and these pairs never change."""
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def __getitem__(self, index):
+        return self.choices[index]
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class VendorFilterForm(forms.Form):
     """Filters arrive in the query string; a junk value drops that filter, not the page.
 
-    The choices, (value, label) pairs, are passed in by the view so that every query
-    runs there, not while the template renders the form.
+    The choices, `SharedChoices` of (value, label) pairs ("Any" first where a filter
+    may be left out), are passed in by the view so that every query runs there, not
+    while the template renders the form.
     """
 
     q = forms.CharField(
@@ -71,7 +97,7 @@ class VendorFilterForm(forms.Form):
         for name, choices in options.items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # declared so above
-            field.choices = list(choices) if name == "language" else ANY + list(choices)
+            field.choices = choices
 
     def clean_language(self) -> list[str]:
         # One order and no repeats, so each set of languages is one cached page.

@@ -147,9 +147,10 @@ else:
         }
     }
 # Rendered HTML (the page's assets and navigation, the questionnaire's blank fields,
-# previews, briefs) kept in each process's own memory, so a deploy starts afresh. Each
-# key holds what its copy depends on (the catalog version, the link and host), and a
-# brief is served only after its row is found, so no copy outlives an edit or a deletion.
+# previews, briefs, directory pages, and the directory's choices) kept in each
+# process's own memory, so a deploy starts afresh. Each key holds what its copy
+# depends on (the catalog version, the link and host), and a brief is served only
+# after its row is found, so no copy outlives an edit or a deletion.
 # The questionnaire's fields come from here in 0.06 ms instead of 0.34 ms from the file
 # cache (unzipped and unpickled each time).
 CACHES["rendered"] = {

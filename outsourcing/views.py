@@ -3,7 +3,7 @@
 from typing import cast
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +17,7 @@ from django_htmx.middleware import HtmxDetails
 from advisor.engine import ProcessType, Verdict
 from advisor.engine.questions import FACTOR_TEXTS
 from outsourcing.catalog_version import catalog_version
-from outsourcing.forms import VendorFilterForm
+from outsourcing.forms import ANY, SharedChoices, VendorFilterForm
 from outsourcing.models import (
     SEARCH_WORDS_MAX,
     Certification,
@@ -34,9 +34,9 @@ CARD_FIELDS = [
     "coverage", "is_verified", "is_sample",
 ]  # fmt: skip
 CARD_SERVICES = 4
-# Filters from the directory's lists. A page filtered only by these is kept until the
-# catalog changes: 0.9 ms instead of 43 ms to render from the database (in-process,
-# 10,000 vendors).
+# Filters from the directory's lists. A page filtered only by these is kept in the
+# process until the catalog changes: 0.9 ms instead of 43 ms to render from the
+# database (in-process, 10,000 vendors).
 LISTED_FILTERS = {
     "service",
     "process_type",
@@ -124,15 +124,17 @@ def service_detail(request: HtmxHttpRequest, slug: str):
 @require_safe
 @vary_on_headers("HX-Request")
 def vendor_list(request: HtmxHttpRequest):
-    choices = directory_choices()
+    # Read once: the choices and the kept page are both filed under it.
+    version = "" if settings.DEBUG else catalog_version()
+    choices = directory_choices(version)
     form = VendorFilterForm(request.GET, **choices)
     form.is_valid()
     notes = form.ignored_notes()
     filters = form.valid_filters()
     fragment = bool(request.htmx and not request.htmx.history_restore_request)
     page_number = request.GET.get("page", "1")
-    key = None if notes else directory_page_key(filters, page_number, fragment)
-    if key and (content := cache.get(key)) is not None:
+    key = None if notes else directory_page_key(filters, page_number, fragment, version)
+    if key and (content := caches["rendered"].get(key)) is not None:
         return HttpResponse(content)
 
     vendors = (
@@ -174,7 +176,7 @@ def vendor_list(request: HtmxHttpRequest):
         },
     )
     if key and not notes:
-        cache.set(key, response.content, DIRECTORY_PAGE_SECONDS)
+        caches["rendered"].set(key, response.content, DIRECTORY_PAGE_SECONDS)
     return response
 
 
@@ -212,7 +214,7 @@ def card(vendor: Vendor, filters: dict, mentioned: set[int]) -> dict:
     }
 
 
-def directory_page_key(filters: dict, page_number: str, fragment: bool) -> str | None:
+def directory_page_key(filters: dict, page_number: str, fragment: bool, version: str) -> str | None:
     """Where a directory page is kept, if it may be: only for filters picked from the
     lists (no search text, no rates), so no query string can add a page to the cache
     that the lists do not already allow; the page number only once it proved to exist.
@@ -220,27 +222,31 @@ def directory_page_key(filters: dict, page_number: str, fragment: bool) -> str |
     if settings.DEBUG or not filters.keys() <= LISTED_FILTERS or not page_number.isdigit():
         return None
     listed = urlencode(sorted(filters.items()))
-    return f"directory:{catalog_version()}:{int(fragment)}:{listed}:{page_number[:6]}"
+    return f"directory:{version}:{int(fragment)}:{listed}:{page_number[:6]}"
 
 
-def directory_choices() -> dict:
-    """The directory's filter choices as (value, label) pairs. Finding the countries in
-    use reads every vendor, so they are kept until the catalog changes
-    (outsourcing/catalog_version.py)."""
+def directory_choices(version: str) -> dict[str, SharedChoices]:
+    """The directory's filter choices. Finding the countries in use reads every vendor,
+    so they are kept in the process under the catalog `version`
+    (outsourcing/catalog_version.py); none is kept without one (DEBUG)."""
 
-    def build() -> dict:
+    def build() -> dict[str, SharedChoices]:
         used = Vendor.objects.active().delivery_countries_in_use()
         return {
-            "services": list(Service.objects.active().values_list("slug", "name")),
-            "countries": [(code, countries.name(code)) for code in used],
-            "languages": list(Language.objects.values_list("code", "name")),
-            "certifications": list(Certification.objects.values_list("code", "name")),
+            "services": SharedChoices(
+                [*ANY, *Service.objects.active().values_list("slug", "name")]
+            ),
+            "countries": SharedChoices([*ANY, *((code, countries.name(code)) for code in used)]),
+            "languages": SharedChoices(Language.objects.values_list("code", "name")),
+            "certifications": SharedChoices(
+                [*ANY, *Certification.objects.values_list("code", "name")]
+            ),
         }
 
-    if settings.DEBUG:
+    if not version:
         return build()
-    key = f"directory-choices:{catalog_version()}"
-    return cast(dict, cache.get_or_set(key, build, DIRECTORY_CHOICES_SECONDS))
+    key = f"directory-choices:{version}"
+    return cast(dict, caches["rendered"].get_or_set(key, build, DIRECTORY_CHOICES_SECONDS))
 
 
 @require_safe

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from advisor import catalog_inputs, services
 from advisor.engine import Factor, Task
+from outsourcing.catalog_version import catalog_version
 from outsourcing.models import Service, Vendor
 from outsourcing.views import directory_choices
 from tests.factories import WORK
@@ -58,7 +59,7 @@ def warm_catalog() -> None:
     catalog_inputs.questionnaire_choices()
     catalog_inputs.questionnaire_services()
     catalog_inputs.service_candidates()
-    directory_choices()
+    directory_choices(catalog_version())
 
 
 @pytest.fixture(autouse=True)
