@@ -106,12 +106,6 @@ def with_typical_answers(data: QueryDict) -> tuple[dict, list[Factor]]:
     return values, filled
 
 
-def cache_seconds(seconds: int) -> int:
-    """How long a rendered page or fragment is kept: not at all in DEBUG, so edits show
-    at once."""
-    return 0 if settings.DEBUG else seconds
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     wait = None
@@ -195,7 +189,7 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
     # scoring settings: one of plain answers is kept in the process under the catalog
     # version, and answers in 1.3 ms instead of 2.6 ms (in-process, the rate count
     # included). A refused form, a bad answer or a spent limit is drawn each time.
-    key = None if wait or refusal or settings.DEBUG else preview_key(request.POST)
+    key = None if wait or refusal else preview_key(request.POST)
     if key:
         key = f"{key}:{catalog_version()}"
         if (kept := caches["rendered"].get(key)) is not None:
@@ -226,11 +220,11 @@ def recommendation_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
         return not_modified
     # Nor does its page, which is kept per host (it shows its own link).
     key = f"brief:{token}:{request.get_host()}"
-    content = None if settings.DEBUG else caches["rendered"].get(key)
+    content = caches["rendered"].get(key)
     if content is None:
         page = RecommendationPage(get_object_or_404(Recommendation, token=token), request)
         content = render_to_string("advisor/recommendation_detail.html", {"page": page}, request)
-        caches["rendered"].set(key, content, cache_seconds(BRIEF_SECONDS))
+        caches["rendered"].set(key, content, BRIEF_SECONDS)
     response = HttpResponse(content)
     if etag:
         response["ETag"] = etag

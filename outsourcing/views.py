@@ -125,7 +125,7 @@ def service_detail(request: HtmxHttpRequest, slug: str):
 @vary_on_headers("HX-Request")
 def vendor_list(request: HtmxHttpRequest):
     # Read once: the choices and the kept page are both filed under it.
-    version = "" if settings.DEBUG else catalog_version()
+    version = catalog_version()
     choices = directory_choices(version)
     form = VendorFilterForm(request.GET, **choices)
     form.is_valid()
@@ -217,9 +217,8 @@ def card(vendor: Vendor, filters: dict, mentioned: set[int]) -> dict:
 def directory_page_key(filters: dict, page_number: str, fragment: bool, version: str) -> str | None:
     """Where a directory page is kept, if it may be: only for filters picked from the
     lists (no search text, no rates), so no query string can add a page to the cache
-    that the lists do not already allow; the page number only once it proved to exist.
-    Nothing is kept in DEBUG."""
-    if settings.DEBUG or not filters.keys() <= LISTED_FILTERS or not page_number.isdigit():
+    that the lists do not already allow; the page number only once it proved to exist."""
+    if not filters.keys() <= LISTED_FILTERS or not page_number.isdigit():
         return None
     listed = urlencode(sorted(filters.items()))
     return f"directory:{version}:{int(fragment)}:{listed}:{page_number[:6]}"
@@ -228,7 +227,7 @@ def directory_page_key(filters: dict, page_number: str, fragment: bool, version:
 def directory_choices(version: str) -> dict[str, SharedChoices]:
     """The directory's filter choices. Finding the countries in use reads every vendor,
     so they are kept in the process under the catalog `version`
-    (outsourcing/catalog_version.py); none is kept without one (DEBUG)."""
+    (outsourcing/catalog_version.py)."""
 
     def build() -> dict[str, SharedChoices]:
         used = Vendor.objects.active().delivery_countries_in_use()
@@ -243,8 +242,6 @@ def directory_choices(version: str) -> dict[str, SharedChoices]:
             ),
         }
 
-    if not version:
-        return build()
     key = f"directory-choices:{version}"
     return cast(dict, caches["rendered"].get_or_set(key, build, DIRECTORY_CHOICES_SECONDS))
 

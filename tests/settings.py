@@ -33,5 +33,6 @@ ADVISOR_RATE_LIMIT_RATES = {"submit": "100000/m", "preview": "100000/m", "pdf": 
 # One process: local memory is fastest, and `cache.clear()` between tests is cheap.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "rendered": CACHES["rendered"],
+    # Tests run with DEBUG off, as production does, whatever DJANGO_DEBUG says.
+    "rendered": {**CACHES["rendered"], "BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }

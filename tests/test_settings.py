@@ -17,6 +17,15 @@ def test_settings_load_when_debug_is_off_and_a_key_is_given():
     assert result.stdout.strip() == "False"
 
 
+def test_nothing_rendered_is_kept_under_debug_and_pages_are_kept_without_it():
+    show = "import django; django.setup(); from django.conf import settings; "
+    show += "print(settings.CACHES['rendered']['BACKEND'])"
+    debug = run_python(show, DJANGO_DEBUG="1")
+    production = run_python(show, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50)
+    assert debug.stdout.strip() == "django.core.cache.backends.dummy.DummyCache"
+    assert production.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+
+
 def test_sqlite_file_writes_ahead_and_takes_the_write_lock_up_front(tmp_path):
     code = (
         "import django; django.setup()\n"

@@ -15,6 +15,7 @@ from outsourcing.models import Language
 from tests.factories import EXPERT_ANSWERS, ROUTINE_ANSWERS, WORK
 from tests.helpers import submit
 
+DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
 QUESTIONNAIRE = "/advisor/"
 PREVIEW = "/advisor/preview/"
 
@@ -382,7 +383,9 @@ def test_an_old_link_keeps_the_preference_names_it_was_saved_with(client, two_se
 
 
 def test_under_debug_a_changed_value_shows_at_once(client, recommendation, settings):
+    # What DJANGO_DEBUG=1 sets (tests/test_settings.py checks the rendered alias).
     settings.DEBUG = True
+    settings.CACHES = {**settings.CACHES, "rendered": {"BACKEND": DUMMY_CACHE}}
     url = recommendation.get_absolute_url()
     assert "Krakow Insight" in client.get(url).text
     assert "Market research" in client.get(QUESTIONNAIRE).text
