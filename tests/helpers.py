@@ -4,6 +4,7 @@ answer sets in factories.py."""
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 
 from django.conf import settings
@@ -11,19 +12,27 @@ from django.conf import settings
 
 def run_python(code, **env):
     """Run `code` in a fresh interpreter with the real settings and none of this
-    process's DJANGO_* or DATABASE_URL variables, plus `env`."""
+    process's DJANGO_*, DATABASE_URL or REDIS_URL variables, plus `env`. Its cache is
+    a folder of its own unless `env` names one: a probe of an empty database must not
+    file its empty catalog under the version a developer's server reads."""
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
     }
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "outsourcing.settings", **env},
-        cwd=settings.BASE_DIR,
-    )
+    with tempfile.TemporaryDirectory(prefix="run-python-cache-") as cache_dir:
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={
+                **environment,
+                "DJANGO_SETTINGS_MODULE": "outsourcing.settings",
+                "DJANGO_CACHE_DIR": cache_dir,
+                **env,
+            },
+            cwd=settings.BASE_DIR,
+        )
 
 
 def submit(client, answers, **extra):

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from tests.helpers import run_python
 
 
@@ -80,3 +82,13 @@ def test_workers_without_redis_share_one_catalog_version(tmp_path):
     assert bumped.returncode == seen.returncode == 0, bumped.stderr + seen.stderr
     assert seen.stdout == bumped.stdout
     assert len(bumped.stdout.strip()) == 32
+
+
+def test_a_probe_of_another_database_never_files_into_this_checkouts_cache():
+    """A probe migrates an empty database; under a shared folder it filed an empty
+    catalog under the version this checkout's server reads."""
+    show = "import django; django.setup(); from django.conf import settings; "
+    show += "print(settings.CACHES['default']['LOCATION'])"
+    location = run_python(show).stdout.strip()
+    assert location
+    assert location != str(settings.BASE_DIR / "var" / "cache")
