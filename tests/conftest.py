@@ -47,8 +47,9 @@ def htmx_headers():
 
 @pytest.fixture
 def redis_cache_settings():
-    """CACHES for Django's Redis backend on a test database of the local Redis, with a
-    key prefix of its own. CI must have Redis; elsewhere the test is skipped."""
+    """CACHES for the Redis backend settings.py uses (django-redis) on a test database
+    of the local Redis, with a key prefix of its own. CI must have Redis; elsewhere the
+    test is skipped."""
     redis = pytest.importorskip("redis")
     location = "redis://127.0.0.1:6379/10"
     try:
@@ -59,7 +60,7 @@ def redis_cache_settings():
         pytest.skip("no Redis on 127.0.0.1:6379")
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"test-{uuid.uuid4()}",
         },

@@ -1,4 +1,4 @@
-"""The app on Django's stock Redis backend: an edit made by one process reaches another
+"""The app on its Redis backend (django-redis): an edit made by one process reaches another
 sharing the Redis, and the catalog version never lives for ever."""
 
 import redis
