@@ -294,6 +294,38 @@ def test_only_pages_filtered_from_the_lists_are_kept(client, directory, monkeypa
     assert len(kept) == 1
 
 
+def test_the_filter_lists_show_what_was_chosen_and_what_the_catalog_holds(client, directory):
+    """The lists are one kept fragment: it follows the chosen values and the catalog,
+    never the search text or the rates."""
+    url = reverse("outsourcing:vendor_list")
+    selected = 'value="{}" selected'
+    assert selected.format("PH") in client.get(url, {"country": "PH", "q": "a"}).text
+    page = client.get(url, {"country": "IN", "rate_max": "30", "q": "b"}).text
+    assert selected.format("IN") in page
+    assert selected.format("PH") not in page
+    assert 'value="30"' in page
+    assert 'value="b"' in page
+    assert "Mexico" not in page
+    VendorFactory(name="Monterrey Desk", delivery_countries=["MX"], headquarters="MX")
+    assert "Mexico" in client.get(url, {"country": "IN", "rate_max": "30"}).text
+
+
+def test_search_text_and_rates_add_no_filter_lists_to_the_cache(client, directory, monkeypatch):
+    kept = []
+    rendered = caches["rendered"]
+    set_in_cache = rendered.set
+
+    def spy(key, *args, **kwargs):
+        if "directory-lists" in key:
+            kept.append(key)
+        set_in_cache(key, *args, **kwargs)
+
+    monkeypatch.setattr(rendered, "set", spy)
+    for query in ("?q=x1", "?q=x2&rate_min=7", "?rate_max=9", "?country=ZZ&q=x3"):
+        assert client.get(f"/vendors/{query}").status_code == 200
+    assert len(kept) == 1
+
+
 @pytest.fixture
 def shipped_directory():
     call_command("load_catalog", verbosity=0)
