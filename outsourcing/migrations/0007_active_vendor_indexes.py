@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             model_name="vendor",
             index=models.Index(
                 condition=models.Q(("is_active", True)),
-                fields=["hourly_rate_min", "delivery_countries", "coverage"],
+                fields=["hourly_rate_min", "delivery_countries", "coverage", "id"],
                 name="vendor_active_rate_filters",
             ),
         ),
