@@ -123,9 +123,11 @@ def pages(generated_catalog) -> list[tuple[str, str, str, dict, int]]:
         ("recommendation page", "get", f"/r/{token}/", {}, 2),
         ("recommendation page again", "get", f"/r/{token}/", {}, 1),
         # The first download finds no stored PDF, reads the brief, draws the PDF and
-        # stores it (get_or_create); later ones read the stored bytes alone.
+        # stores it (get_or_create); the next finds the brief, then reads the stored
+        # bytes; once they are kept, a download needs only the first.
         ("recommendation PDF", "get", f"/r/{token}/pdf/", {}, 6),
-        ("recommendation PDF again", "get", f"/r/{token}/pdf/", {}, 1),
+        ("recommendation PDF again", "get", f"/r/{token}/pdf/", {}, 2),
+        ("recommendation PDF kept", "get", f"/r/{token}/pdf/", {}, 1),
     ]
 
 

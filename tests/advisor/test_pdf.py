@@ -148,11 +148,25 @@ def test_the_pdf_is_private_and_sends_no_referrer(client, recommendation, render
 
 def test_a_deleted_recommendation_takes_its_pdf_with_it(client, recommendation, renders):
     url = f"/r/{recommendation.token}/pdf/"
-    client.get(url)
+    for _ in range(3):  # drawn, read from the database, then kept in the process
+        assert client.get(url).status_code == 200
     assert RecommendationPdf.objects.filter(recommendation=recommendation).exists()
     recommendation.delete()
     assert not RecommendationPdf.objects.exists()
     assert client.get(url).status_code == 404
+
+
+def test_a_pdf_drawn_again_is_served_afresh_not_as_kept(
+    client, recommendation, renders, monkeypatch
+):
+    url = f"/r/{recommendation.token}/pdf/"
+    for _ in range(3):  # drawn, read from the database, then kept in the process
+        assert client.get(url).content == b"%PDF-1.7 drawn once"
+    RecommendationPdf.objects.filter(recommendation=recommendation).delete()
+    drawn = SimpleNamespace(html_to_pdf=lambda html, *, base_url: b"%PDF-1.7 drawn again")
+    monkeypatch.setattr("advisor.views.import_module", lambda name: drawn)
+    for _ in range(3):
+        assert client.get(url).content == b"%PDF-1.7 drawn again"
 
 
 def test_too_many_downloads_from_one_address_get_429(client, recommendation, renders, settings):
