@@ -173,8 +173,9 @@ def vendor_list(request: HtmxHttpRequest):
             "notes": notes,
             "filters": filters,
             "filtered": bool(filters.keys() - {"sort"}),
-            # The form's lists as one fragment, whatever the search text and rates:
-            # some 500 options rendered through templates took 20 to 40 ms a page.
+            # The form's lists as one fragment, whatever the search text and rates: each
+            # option renders through a template, and a page filtered by a rate took 53
+            # to 59 ms without it, 12 ms with it (in-process, 10,000 to 300,000 vendors).
             "lists_key": [
                 version,
                 *sorted((k, v) for k, v in filters.items() if k in LISTED_FILTERS),
