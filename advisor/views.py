@@ -211,7 +211,7 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
 def recommendation_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     # One indexed query per request, before anything is served: a deleted link answers
     # 404 at once, and only a link that exists has an ETag to answer 304 with.
-    if not Recommendation.objects.filter(token=token).exists():
+    if not Recommendation.objects.link_exists(token):
         raise Http404("No such recommendation.")
     # A saved recommendation never changes, so its ETag is its token's digest.
     etag = None if settings.DEBUG else quote_etag(hashlib.sha256(token.encode()).hexdigest()[:32])
@@ -223,7 +223,10 @@ def recommendation_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     content = caches["rendered"].get(key)
     if content is None:
         page = RecommendationPage(get_object_or_404(Recommendation, token=token), request)
-        content = render_to_string("advisor/recommendation_detail.html", {"page": page}, request)
+        # Kept encoded: 22 KB of text took 12 us to encode on every request.
+        content = render_to_string(
+            "advisor/recommendation_detail.html", {"page": page}, request
+        ).encode()
         caches["rendered"].set(key, content, BRIEF_SECONDS)
     response = HttpResponse(content)
     if etag:
