@@ -23,11 +23,16 @@ PREVIEW_REASONS = 3
 WORKING_DAY_HOURS = 8
 
 
-def preview_context(values: Mapping[str, Any], refusal: ValidationError | None = None) -> dict:
+def preview_context(
+    values: Mapping[str, Any],
+    refusal: ValidationError | None = None,
+    version: str | None = None,
+) -> dict:
     """What the live preview shows for the answers so far (what the buyer sent, or the
     questionnaire's initial values): progress, and a verdict once the required
     questions are answered. Bad values, and a `refusal` of the whole form (see
-    `advisor.forms.tampering`), are listed instead of a verdict."""
+    `advisor.forms.tampering`), are listed instead of a verdict. `version` is the
+    catalog version, if the caller has read it."""
     raw = {factor.value: values.get(factor.value, "") for factor in Factor}
     answered = [factor for factor in Factor if str(raw[factor.value] or "").strip()]
     missing = [factor for factor in REQUIRED_FACTORS if factor not in answered]
@@ -38,7 +43,7 @@ def preview_context(values: Mapping[str, Any], refusal: ValidationError | None =
     result = None
     if not errors:
         try:
-            result = score(parse_answers(raw), catalog_inputs.scoring_parameters())
+            result = score(parse_answers(raw), catalog_inputs.scoring_parameters(version))
         except AnswerError as error:
             unanswered = {factor.value for factor in missing}
             errors = [text for key, text in error.errors.items() if key not in unanswered]

@@ -113,18 +113,20 @@ def preferences_for_matching(preferences: dict) -> Preferences:
         raise ValueError(f"Bad preferences: {error}.") from error
 
 
-def advice_build(*, task: Task, answers: dict[Factor, int], preferences: dict) -> Advice:
+def advice_build(
+    *, task: Task, answers: dict[Factor, int], preferences: dict, version: str | None = None
+) -> Advice:
     """Score the answers with the current settings and match the active catalog: the
     vendors offering the chosen services, or, with none chosen, those offering the
     services closest to the answers. Raises ValueError for an unknown service or a bad
-    preference."""
+    preference. `version` is the catalog version, if the caller has read it."""
     # A code sent twice is kept once, where it first came, so no snapshot repeats it.
     preferences = {
         name: list(dict.fromkeys(value)) if name in [*MULTIPLE_PREFERENCES, "must"] else value
         for name, value in preferences.items()
     }
     wanted = preferences_for_matching(preferences)
-    version = catalog_version()
+    version = version or catalog_version()
     parameters = catalog_inputs.scoring_parameters(version)
     result = score(answers, parameters)
     candidates = catalog_inputs.service_candidates(version)
@@ -281,6 +283,7 @@ def recommendation_create(
     answers: dict[Factor, int],
     preferences: dict,
     submission_id: UUID | None = None,
+    version: str | None = None,
 ) -> Recommendation:
     """Save the advice as a snapshot, once per submission.
 
@@ -289,7 +292,7 @@ def recommendation_create(
     key finds them on insert rather than with a lookup before every save.
     """
     key = submission_key(submission_id, task, answers, preferences) if submission_id else None
-    advice = advice_build(task=task, answers=answers, preferences=preferences)
+    advice = advice_build(task=task, answers=answers, preferences=preferences, version=version)
     recommendation = advice.recommendation(submission_key=key)
     # One INSERT is atomic by itself; only inside a transaction (a test, a command)
     # does a savepoint have to keep a duplicate key from spoiling the rest of it.
