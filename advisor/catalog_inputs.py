@@ -4,34 +4,28 @@ The small inputs (settings, services, names) are cached under the catalog versio
 (outsourcing/catalog_version.py), so an edit reaches every process on its next
 request; nothing is cached in DEBUG. Each function takes the `version` a caller has
 already read, so one request reads it once (each read is a round trip to Redis).
-Vendors are never copied: `ranked_vendors` asks the database for the few that fit
-best.
+No process holds a copy of the vendors: `ranked_vendors` asks the database for the
+few that fit best.
 """
 
 import hashlib
 from collections.abc import Callable, Mapping
-from functools import partial
+from collections.abc import Set as AbstractSet
+from itertools import combinations
 from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Case,
-    Count,
-    Exists,
+    Expression,
     ExpressionWrapper,
-    F,
     IntegerField,
-    Max,
-    Min,
-    OuterRef,
     Q,
-    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Greatest
-from django.db.models.lookups import GreaterThanOrEqual
 from django_countries import countries
 
 from advisor.engine import ENGINE_VERSION, Requirement
@@ -55,7 +49,7 @@ from advisor.engine.parameters import Parameters
 from advisor.models import ScoringSettings
 from outsourcing.catalog_version import catalog_version
 from outsourcing.forms import SharedChoices
-from outsourcing.models import Certification, Language, Service, Vendor
+from outsourcing.models import Certification, Language, Service, ServiceOffer, Vendor
 
 # A new catalog version makes new keys; the old values go when this runs out.
 INPUT_SECONDS = 60 * 60
@@ -165,11 +159,6 @@ def typical_profiles(slugs: list[str]) -> list[dict]:
     return [service.profile for service in Service.objects.active().filter(slug__in=slugs)]
 
 
-VendorServices = Vendor.services.through
-VendorLanguages = Vendor.languages.through
-VendorCertifications = Vendor.certifications.through
-
-
 def ranked_vendors(
     plan: PointsPlan,
     service_ids: Mapping[str, int],
@@ -222,207 +211,149 @@ def vendors_ranked_in_database(
     without it, the best of those offering the best service or several that miss at
     least one (the "close, but" list).
 
-    Most vendors offering a planned service offer just one. With chosen services,
-    those offering several come first, so they alone are ranked first. Those offering
-    only one other than the best can earn at most the second service's points plus
-    every preference point, so the vendors offering the best service or several are
-    ranked next; only when one of the others could still reach the list are all ranked.
-    """
+    One query over `ServiceOffer`, the offers with a copy of their vendor: a vendor's
+    points are an expression over the offer of its best planned service (its other
+    planned services are in the offer's `service_ids`), so nothing is joined or
+    grouped."""
     planned = [service_ids[slug] for slug, _, _ in plan.offers]
-    rows = VendorServices.objects.filter(service_id__in=planned, vendor__is_active=True)
     must = must_filter(preferences)
-    if must is not None:
-        rows = rows.filter(must if meeting_must else ~must)
-    elif not meeting_must:
+    if must is None and not meeting_must:
         return []
-    ranking = partial(
-        best_rows,
-        plan=plan,
-        service_ids=service_ids,
-        preferences=preferences,
-        most_services_first=most_services_first,
-        limit=limit,
-    )
-    if len(planned) == 1:
-        top = ranking(rows)
-    else:
-        several = (
-            VendorServices.objects.filter(service_id__in=planned)
-            .values("vendor_id")
-            .alias(planned=Count("service_id"))
-            .filter(GreaterThanOrEqual(F("planned"), 2))
-            .values("vendor_id")
-        )
-        best = VendorServices.objects.filter(service_id=planned[0]).values("vendor_id")
-        # With chosen services, vendors offering several come before all others: when
-        # there are enough of them, they are the list.
-        top = ranking(rows.filter(vendor_id__in=several)) if most_services_first else []
-        if len(top) < limit:
-            top = ranking(rows.filter(Q(vendor_id__in=best) | Q(vendor_id__in=several)))
-        _, second_primary, _ = plan.offers[1]
-        most_for_services = plan.offers[0][1] + sum(
-            extra for _, _, extra in plan.offers[1 : 1 + EXTRA_SERVICES]
-        )
-        others_can_reach = _fit(second_primary + plan.max_points - most_for_services, plan)
-        last_offered, last_fit = (top[-1][1], top[-1][2]) if top else (0, 0)
-        settled = len(top) == limit and (
-            (most_services_first and last_offered >= 2) or last_fit > others_can_reach
-        )
-        # The "close, but" list is an aside: it need not look further.
-        if not settled and meeting_must:
-            top = ranking(rows)
-    ids = [vendor_id for vendor_id, _, _ in top]
-    by_id = {vendor.id: vendor for vendor in Vendor.objects.filter(pk__in=ids).candidates()}
-    return [by_id[pk] for pk in ids]
-
-
-def _fit(points: int, plan: PointsPlan) -> int:
-    return (200 * max(0, points) + plan.max_points) // (2 * plan.max_points)
-
-
-def best_rows(
-    rows,
-    *,
-    plan: PointsPlan,
-    service_ids: Mapping[str, int],
-    preferences: Preferences,
-    most_services_first: bool,
-    limit: int,
-) -> list[tuple[int, int, int]]:
-    """(vendor id, services offered, fit) of the best `limit` vendors among the
-    vendor-service rows. One grouped query: every value is an aggregate, so the
-    group is the vendor alone."""
-    return list(
-        rows.values("vendor_id")
-        .annotate(
-            offered=Count("service_id"),
-            fit=fit_expression(vendor_points(plan, service_ids, preferences), plan.max_points),
-            name=Max("vendor__name"),
-            slug=Max("vendor__slug"),
+    offers = ServiceOffer.objects.filter(best_offer(planned)).alias(offered=offered(planned))
+    if must is not None:
+        offers = offers.filter(must if meeting_must else ~must)
+    if not meeting_must:
+        offers = offers.filter(Q(service_id=planned[0]) | Q(offered__gte=2))
+    ids = list(
+        offers.annotate(
+            fit=fit_expression(offer_points(plan, planned, preferences), plan.max_points)
         )
         .order_by(*(["-offered"] if most_services_first else []), "-fit", "name", "slug")
-        .values_list("vendor_id", "offered", "fit")[:limit]
+        .values_list("vendor_id", flat=True)[:limit]
     )
+    # From the vendor table itself: a vendor made inactive since its offers were
+    # copied is never shown.
+    by_id = {
+        vendor.id: vendor for vendor in Vendor.objects.active().filter(pk__in=ids).candidates()
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def offers_service(pk: int) -> Q:
+    return Q(service_ids__contains=f",{pk},")
+
+
+def best_offer(planned: list[int]) -> Q:
+    """The offer of each vendor's best planned service: it offers none ranked above."""
+    return Q.create(
+        [
+            Q(*(~offers_service(above) for above in planned[:rank]), service_id=pk)
+            for rank, pk in enumerate(planned)
+        ],
+        connector=Q.OR,
+    )
+
+
+def offered(planned: list[int]) -> Expression:
+    """How many of the planned services the offer's vendor offers."""
+    return sum(
+        (Case(When(offers_service(pk), then=Value(1)), default=Value(0)) for pk in planned),
+        start=Value(0),
+    )
+
+
+def service_points(plan: PointsPlan, planned: list[int]) -> Case:
+    """On the offer of a vendor's best planned service: its primary points, and the
+    extra points of the next EXTRA_SERVICES planned services the vendor offers, in
+    rank order."""
+    extras = [extra for _, _, extra in plan.offers]
+    by_best = []
+    for rank, (pk, (_, primary, _)) in enumerate(zip(planned, plan.offers, strict=True)):
+        points: Expression = Value(primary)
+        for later in range(rank + 1, len(planned)):
+            between = planned[rank + 1 : later]
+            earns = offers_service(planned[later])
+            if len(between) >= EXTRA_SERVICES:
+                # Not when EXTRA_SERVICES of those between are offered already.
+                earns &= ~Q.create(
+                    [
+                        Q(*(offers_service(other) for other in pair))
+                        for pair in combinations(between, EXTRA_SERVICES)
+                    ],
+                    connector=Q.OR,
+                )
+            points += Case(When(earns, then=Value(extras[later])), default=Value(0))
+        by_best.append(When(service_id=pk, then=points))
+    return Case(*by_best, default=Value(0))
 
 
 def must_filter(preferences: Preferences) -> Q | None:
-    """The vendor-service rows whose vendor meets every required item, or None
-    when nothing is required."""
+    """The offers whose vendor meets every required item, or None when nothing is
+    required."""
     must = preferences.must
     conditions = []
     if Requirement.COUNTRIES in must and preferences.countries:
-        conditions.append(
-            Q.create(
-                [("vendor__delivery_countries__contains", c) for c in preferences.countries],
-                connector=Q.OR,
-            )
+        conditions.append(delivers_from(preferences.countries))
+    if Requirement.LANGUAGES in must:
+        conditions.extend(Q(language_codes__contains=f",{c},") for c in preferences.languages)
+    if Requirement.CERTIFICATIONS in must:
+        conditions.extend(
+            Q(certification_codes__contains=f",{c},") for c in preferences.certifications
         )
-    for requirement, through, field, codes in (
-        (Requirement.LANGUAGES, VendorLanguages, "language__code", preferences.languages),
-        (
-            Requirement.CERTIFICATIONS,
-            VendorCertifications,
-            "certification__code",
-            preferences.certifications,
-        ),
-    ):
-        if requirement in must:
-            conditions.extend(
-                Q(Exists(through.objects.filter(vendor_id=OuterRef("vendor_id"), **{field: code})))
-                for code in codes
-            )
     if Requirement.BUDGET in must and preferences.budget_max is not None:
-        conditions.append(Q(vendor__hourly_rate_min__lte=preferences.budget_max))
+        conditions.append(Q(hourly_rate_min__lte=preferences.budget_max))
     if Requirement.NEEDS_24_7 in must and preferences.needs_24_7:
-        conditions.append(Q(vendor__coverage=Vendor.Coverage.ROUND_THE_CLOCK))
+        conditions.append(Q(coverage=Vendor.Coverage.ROUND_THE_CLOCK))
     return Q(*conditions) if conditions else None
 
 
-def per_service(points: Mapping[int, int]) -> Case:
-    return Case(
-        *(When(service_id=pk, then=Value(value)) for pk, value in points.items()),
-        default=Value(0),
+def delivers_from(countries: AbstractSet[str]) -> Q:
+    return Q.create(
+        [("delivery_countries__contains", country) for country in sorted(countries)],
+        connector=Q.OR,
     )
 
 
-def vendor_points(plan: PointsPlan, service_ids: Mapping[str, int], preferences: Preferences):
-    """The points of `match_vendors` as an aggregate over a vendor's service rows."""
-    offers = [(service_ids[slug], primary, extra) for slug, primary, extra in plan.offers]
-    primary = per_service({pk: value for pk, value, _ in offers})
-    extra = per_service({pk: value for pk, _, value in offers})
-    # The best service offered earns its primary points, the next EXTRA_SERVICES their
-    # extra points. Points fall with rank, so the best is the maximum, and beyond the
-    # extras come the lowest: with four offered, the smallest; with five, the last two.
-    beyond = [
-        When(Q(offered=EXTRA_SERVICES + 2), then=Min(extra)),
-        *(
-            [When(Q(offered=EXTRA_SERVICES + 3), then=Value(offers[3][2] + offers[4][2]))]
-            if len(offers) == EXTRA_SERVICES + 3
-            else []
-        ),
-    ]
-    points = Max(primary) - Max(extra) + Sum(extra) - Case(*beyond, default=Value(0))
+def offer_points(plan: PointsPlan, planned: list[int], preferences: Preferences) -> Expression:
+    """The points of `match_vendors`, on the offer of a vendor's best planned service."""
+    points: Expression = service_points(plan, planned)
     if preferences.countries:
-        delivers = Q.create(
-            [("vendor__delivery_countries__contains", c) for c in preferences.countries],
-            connector=Q.OR,
+        points += Case(
+            When(delivers_from(preferences.countries), then=Value(COUNTRY_POINTS)),
+            default=Value(0),
         )
-        points += Max(Case(When(delivers, then=Value(COUNTRY_POINTS)), default=Value(0)))
-    for through, field, codes, most in (
-        (VendorLanguages, "language__code", preferences.languages, LANGUAGE_POINTS),
-        (
-            VendorCertifications,
-            "certification__code",
-            preferences.certifications,
-            CERTIFICATION_POINTS,
-        ),
+    for field, codes, most in (
+        ("language_codes", preferences.languages, LANGUAGE_POINTS),
+        ("certification_codes", preferences.certifications, CERTIFICATION_POINTS),
     ):
         if codes:
             held = sum(
                 (
                     Case(
-                        When(
-                            Exists(
-                                through.objects.filter(
-                                    vendor_id=OuterRef("vendor_id"), **{field: code}
-                                )
-                            ),
-                            then=Value(1),
-                        ),
+                        When(Q(**{f"{field}__contains": f",{code},"}), then=Value(1)),
                         default=Value(0),
                     )
-                    for code in codes
+                    for code in sorted(codes)
                 ),
                 start=Value(0),
             )
             # most x held / asked, rounded half up, in integers.
-            points += Max(
-                ExpressionWrapper(
-                    (held * Value(2 * most) + Value(len(codes))) / Value(2 * len(codes)),
-                    output_field=IntegerField(),
-                )
+            points += ExpressionWrapper(
+                (held * Value(2 * most) + Value(len(codes))) / Value(2 * len(codes)),
+                output_field=IntegerField(),
             )
     if (budget := preferences.budget_max) is not None:
-        points += Max(
-            Case(
-                When(vendor__hourly_rate_max__lte=budget, then=Value(BUDGET_POINTS)),
-                When(vendor__hourly_rate_min__lte=budget, then=Value(BUDGET_PARTLY_POINTS)),
-                default=Value(OVER_BUDGET_POINTS),
-            )
+        points += Case(
+            When(hourly_rate_max__lte=budget, then=Value(BUDGET_POINTS)),
+            When(hourly_rate_min__lte=budget, then=Value(BUDGET_PARTLY_POINTS)),
+            default=Value(OVER_BUDGET_POINTS),
         )
     if preferences.needs_24_7:
-        points += Max(
-            Case(
-                When(vendor__coverage=Vendor.Coverage.ROUND_THE_CLOCK, then=Value(COVERAGE_POINTS)),
-                default=Value(NO_COVERAGE_POINTS),
-            )
+        points += Case(
+            When(coverage=Vendor.Coverage.ROUND_THE_CLOCK, then=Value(COVERAGE_POINTS)),
+            default=Value(NO_COVERAGE_POINTS),
         )
-    points += Max(
-        Case(
-            When(vendor__is_verified=True, vendor__is_sample=False, then=Value(VERIFIED_POINTS)),
-            default=Value(0),
-        )
-    )
+    points += Case(When(shows_as_verified=True, then=Value(VERIFIED_POINTS)), default=Value(0))
     return points
 
 

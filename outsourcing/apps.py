@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 
 class OutsourcingConfig(AppConfig):
@@ -8,6 +8,7 @@ class OutsourcingConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
+        from outsourcing import offers
         from outsourcing.catalog_version import catalog_changed, catalog_m2m_changed
         from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
         from outsourcing.ratelimit import check_trusted_proxies
@@ -22,4 +23,17 @@ class OutsourcingConfig(AppConfig):
                 sender=getattr(Vendor, field).through,
                 dispatch_uid=f"catalog-{field}",
             )
+        # Matching's copies of each vendor (outsourcing.models.ServiceOffer).
+        post_save.connect(offers.vendor_saved, sender=Vendor, dispatch_uid="offers-vendor")
+        for field in ("services", "languages", "certifications"):
+            m2m_changed.connect(
+                offers.vendor_m2m_changed,
+                sender=getattr(Vendor, field).through,
+                dispatch_uid=f"offers-{field}",
+            )
+        for model in (Language, Certification):
+            post_save.connect(offers.code_saved, sender=model, dispatch_uid=f"offers-{model}")
+        for model in (Service, Language, Certification):
+            pre_delete.connect(offers.held_deleting, sender=model, dispatch_uid=f"offers-{model}")
+            post_delete.connect(offers.held_deleted, sender=model, dispatch_uid=f"offers-{model}")
         checks.register(check_trusted_proxies, checks.Tags.security, deploy=True)

@@ -293,15 +293,12 @@ def test_a_recommendation_about_chosen_services_takes_a_fixed_number_of_queries(
     catalog_inputs.scoring_parameters()
     catalog_inputs.service_candidates()
     catalog_inputs.code_names()
-    # The list: vendors offering both services, then those offering the best one or
-    # both, then all (in so small a catalog the others could still reach it), then the
-    # profiles (4). The close list: the first two steps and the profiles (3). Savepoint,
-    # insert, release (3).
-    with django_assert_num_queries(10):
+    # The list: the ranking over the offers, then the profiles (2). The close list: the
+    # same two (2). Savepoint, insert, release (3).
+    with django_assert_num_queries(7):
         recommendation_create(
             task=task, answers=answers_of(SUPPORT), preferences=SUPPORT_PREFERENCES
         )
-    # Without a must-have there is no "close, but" list to look for, and the vendors
-    # offering both chosen services settle the list.
+    # Without a must-have there is no "close, but" list to look for.
     with django_assert_num_queries(5):
         recommendation_create(task=task, answers=answers_of(SUPPORT), preferences={})

@@ -19,6 +19,7 @@ from outsourcing.models import (
     Language,
     Service,
     ServiceCategory,
+    ServiceOffer,
     Vendor,
     vendor_timezone,
 )
@@ -145,6 +146,8 @@ class Command(BaseCommand):
         Vendor.services.through.objects.bulk_create(offers, batch_size=BATCH * 5)
         Vendor.languages.through.objects.bulk_create(speaks, batch_size=BATCH * 5)
         Vendor.certifications.through.objects.bulk_create(holds, batch_size=BATCH * 5)
+        # The through tables' own bulk writes send no signal.
+        ServiceOffer.objects.refresh(vendor.pk for vendor in created)
 
 
 def _ensure(model, defaults: list[tuple[str, str]], code_field: str, name_field: str) -> list[int]:
