@@ -1,8 +1,11 @@
 """Matching's copies of each vendor (`ServiceOffer`) follow every way of writing the
 catalog: after each write they are what a fresh copy of the whole catalog would be."""
 
+import io
+
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from outsourcing.models import (
     OFFER_COPIES,
@@ -115,3 +118,13 @@ def test_the_shipped_catalog_and_a_generated_one_load_with_fresh_offers(db):
     call_command("generate_catalog", vendors=300, services=5, seed=3, verbosity=0)
     assert ServiceOffer.objects.count() > 300
     assert stored() == fresh()
+
+
+def test_refresh_offers_mends_copies_written_around_django(vendors):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE outsourcing_vendor SET is_active = %s", [False])
+    assert stored() != fresh()
+    out = io.StringIO()
+    call_command("refresh_offers", stdout=out)
+    assert stored() == fresh() == []
+    assert out.getvalue() == "0 offers made afresh.\n"
