@@ -170,6 +170,12 @@ class Recommendation(models.Model):
         blank=True,
         help_text="Vendors offering the work that miss something the buyer required.",
     )
+    guidance = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What to measure in the contract and what to have ready, for the kind "
+        "of work: kinds, kpis and checklist.",
+    )
     verdict = models.CharField(max_length=6, choices=VERDICT_CHOICES)
     kpo_score = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

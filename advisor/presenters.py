@@ -122,6 +122,15 @@ class RecommendationPage:
         }
 
     @property
+    def kpis(self) -> list[dict]:
+        """What to measure in the contract; none for briefs saved before it was given."""
+        return self.recommendation.guidance.get("kpis", [])
+
+    @property
+    def checklist(self) -> list[str]:
+        return self.recommendation.guidance.get("checklist", [])
+
+    @property
     def title(self) -> str:
         if name := self.task["name"]:
             return f"{name}: {self.result.verdict.label} outsourcing recommended"

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
@@ -15,6 +15,7 @@ from django_countries import countries
 
 from advisor import catalog_inputs
 from advisor.engine import Factor, Task
+from advisor.engine.guidance import kinds_of_work, kpis, readiness_checklist
 from advisor.engine.matching import (
     Preferences,
     ServiceMatch,
@@ -59,6 +60,7 @@ class Advice:
     vendors: tuple[VendorMatch, ...]
     vendor_entries: list[dict]
     close_vendors: list[dict]
+    guidance: dict
 
     def recommendation(self, **fields) -> Recommendation:
         """An unsaved recommendation holding this advice as its snapshot."""
@@ -81,6 +83,7 @@ class Advice:
             ],
             "vendors": self.vendor_entries,
             "close_vendors": self.close_vendors,
+            "guidance": self.guidance,
             "verdict": self.result.verdict.value,
             "kpo_score": self.result.kpo_score,
         }
@@ -217,7 +220,21 @@ def advice_build(
         vendors=vendors,
         vendor_entries=[entry(match) for match in vendors],
         close_vendors=[entry(match) for match in close],
+        guidance=guidance_for(result, answers, chosen),
     )
+
+
+def guidance_for(
+    result: Result, answers: dict[Factor, int], chosen: Iterable[ServiceMatch]
+) -> dict:
+    """What to measure and what to have ready, for the kind of work, as the snapshot
+    keeps it."""
+    kinds = kinds_of_work(result.verdict, answers, [match.service.process_type for match in chosen])
+    return {
+        "kinds": [kind.value for kind in kinds],
+        "kpis": [kpi.to_dict() for kpi in kpis(kinds)],
+        "checklist": list(readiness_checklist(kinds)),
+    }
 
 
 def vendor_entry(

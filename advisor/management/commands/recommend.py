@@ -78,6 +78,8 @@ class Command(BaseCommand):
             "services": snapshot.services,
             "vendors": snapshot.vendors,
             "close_vendors": snapshot.close_vendors,
+            "kpis": snapshot.guidance.get("kpis", []),
+            "checklist": snapshot.guidance.get("checklist", []),
             **extra,
         }
         self.stdout.write(json.dumps(output, ensure_ascii=False))
