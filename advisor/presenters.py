@@ -122,6 +122,11 @@ class RecommendationPage:
         }
 
     @property
+    def risks(self) -> list[dict]:
+        """What can go wrong, high first; none for briefs saved before it was given."""
+        return self.recommendation.guidance.get("risks", [])
+
+    @property
     def kpis(self) -> list[dict]:
         """What to measure in the contract; none for briefs saved before it was given."""
         return self.recommendation.guidance.get("kpis", [])

@@ -15,7 +15,7 @@ from django_countries import countries
 
 from advisor import catalog_inputs
 from advisor.engine import Factor, Task
-from advisor.engine.guidance import kinds_of_work, kpis, readiness_checklist
+from advisor.engine.guidance import kinds_of_work, kpis, readiness_checklist, risks
 from advisor.engine.matching import (
     Preferences,
     ServiceMatch,
@@ -220,18 +220,22 @@ def advice_build(
         vendors=vendors,
         vendor_entries=[entry(match) for match in vendors],
         close_vendors=[entry(match) for match in close],
-        guidance=guidance_for(result, answers, chosen),
+        guidance=guidance_for(result, answers, chosen, wanted.countries),
     )
 
 
 def guidance_for(
-    result: Result, answers: dict[Factor, int], chosen: Iterable[ServiceMatch]
+    result: Result,
+    answers: dict[Factor, int],
+    chosen: Iterable[ServiceMatch],
+    countries: Iterable[str],
 ) -> dict:
-    """What to measure and what to have ready, for the kind of work, as the snapshot
+    """What can go wrong, what to measure and what to have ready, as the snapshot
     keeps it."""
     kinds = kinds_of_work(result.verdict, answers, [match.service.process_type for match in chosen])
     return {
         "kinds": [kind.value for kind in kinds],
+        "risks": [risk.to_dict() for risk in risks(result.verdict, answers, countries)],
         "kpis": [kpi.to_dict() for kpi in kpis(kinds)],
         "checklist": list(readiness_checklist(kinds)),
     }

@@ -1,5 +1,5 @@
-"""What to measure in the contract and what to have ready before the first call, by
-the kind of work: plain rules an editor can read and change here.
+"""What can go wrong, what to measure in the contract and what to have ready before
+the first call: plain rules an editor can read and change here.
 
 The kind of work follows from the customer-contact answer and what the work is:
 talking to customers is contact-centre work; otherwise the services the buyer chose
@@ -170,3 +170,116 @@ def kpis(kinds: Iterable[WorkKind]) -> tuple[Kpi, ...]:
 
 def readiness_checklist(kinds: Iterable[WorkKind]) -> tuple[str, ...]:
     return CHECKLIST_FOR_ALL + tuple(item for kind in kinds for item in CHECKLIST[kind])
+
+
+class RiskLevel(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+
+
+@dataclass(frozen=True)
+class Risk:
+    """Something that can go wrong with this work, how much it matters, and what to do."""
+
+    key: str
+    level: RiskLevel
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"key": self.key, "level": self.level.value, "text": self.text}
+
+
+# Yearly staff turnover in BPO work where sources give one (gathered November 2026):
+# the Philippines' voluntary attrition, India's, and South African contact centres'.
+ATTRITION: Mapping[str, tuple[str, str]] = {
+    "PH": ("the Philippines", "31 to 36% a year in 2021 and 2022"),
+    "IN": ("India", "about 27% a year"),
+    "ZA": ("South Africa", "about 25% a year in contact centres"),
+}
+
+# An answer from here on raises the risk.
+HIGH_ANSWER = 4
+
+
+def risks(
+    verdict: Verdict, answers: Mapping[Factor, int], countries: Iterable[str] = ()
+) -> tuple[Risk, ...]:
+    """The risks the answers and the preferred delivery countries point to, the high
+    ones first."""
+
+    def answer(factor: Factor) -> int:
+        return answers.get(factor, 0)
+
+    found = []
+    if answer(Factor.CORE_PROXIMITY) >= HIGH_ANSWER:
+        found.append(
+            Risk(
+                "core_work",
+                RiskLevel.HIGH,
+                "The work is close to what sets your business apart. Keep the decisions "
+                "and the know-how in house and buy capacity, not judgment, or your own "
+                "people slowly lose the skill.",
+            )
+        )
+    if answer(Factor.PROCESS_DEFINITION) >= HIGH_ANSWER:
+        found.append(
+            Risk(
+                "hard_to_specify",
+                RiskLevel.HIGH,
+                "The work needs interpretation, so it is hard to specify. Write down what "
+                "good work looks like, with examples, before vendors price it: unclear "
+                "expectations are the most common reason outsourcing contracts fail.",
+            )
+        )
+    elif answer(Factor.PROCESS_DEFINITION) == HIGH_ANSWER - 1:
+        found.append(
+            Risk(
+                "thin_documentation",
+                RiskLevel.MEDIUM,
+                "The process is only partly written down. Finish the write-up before the "
+                "handover, or the vendor learns it through mistakes you pay for.",
+            )
+        )
+    if verdict is not Verdict.BPO or answer(Factor.CUSTOMIZATION) >= HIGH_ANSWER:
+        found.append(
+            Risk(
+                "quality_hard_to_measure",
+                RiskLevel.MEDIUM,
+                "Quality here is judged rather than counted. Agree who reviews the work, "
+                "on what sample, and what counts as rework before the contract is signed.",
+            )
+        )
+    if verdict is Verdict.KPO:
+        found.append(
+            Risk(
+                "confidential_knowledge",
+                RiskLevel.MEDIUM,
+                "Knowledge work exposes your know-how and confidential data. Settle who "
+                "owns the work product, and how access is given and taken back.",
+            )
+        )
+    if (
+        answer(Factor.TASK_COMPLEXITY) >= HIGH_ANSWER
+        and answer(Factor.SKILL_SCARCITY) >= HIGH_ANSWER
+    ):
+        found.append(
+            Risk(
+                "long_transition",
+                RiskLevel.MEDIUM,
+                "Complex work that needs scarce skills takes long to hand over: plan for "
+                "3 to 12 months of transition, with your people and the vendor's working "
+                "side by side.",
+            )
+        )
+    if turnover := [ATTRITION[code] for code in sorted(set(countries)) if code in ATTRITION]:
+        where = "; ".join(f"{name}, {rate}" for name, rate in turnover)
+        found.append(
+            Risk(
+                "attrition",
+                RiskLevel.MEDIUM,
+                f"Staff turnover in outsourced work runs high where you would have it "
+                f"done ({where}). Ask for the account's own attrition, how newcomers are "
+                f"trained, and who pays for it.",
+            )
+        )
+    return tuple(sorted(found, key=lambda risk: risk.level is not RiskLevel.HIGH))

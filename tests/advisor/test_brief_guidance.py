@@ -36,6 +36,9 @@ def test_a_support_brief_lists_contact_centre_measures_and_what_to_prepare(clien
     assert "Before the first call" in page
     assert "Contact volumes by hour and day" in page
     assert "Expert review pass rate" not in page
+    assert "What can go wrong" in page
+    # Routine, documented support work raises no particular risk.
+    assert "Nothing in your answers points to a particular risk" in page
 
 
 def test_a_research_brief_lists_knowledge_work_measures(client, shipped_catalog):
@@ -46,6 +49,12 @@ def test_a_research_brief_lists_knowledge_work_measures(client, shipped_catalog)
     )
     page = brief(client, saved)
     assert saved.guidance["kinds"] == ["knowledge"]
+    assert [risk["key"] for risk in saved.guidance["risks"]] == [
+        "quality_hard_to_measure",
+        "confidential_knowledge",
+        "long_transition",
+    ]
+    assert "Medium risk:</span> Knowledge work exposes your know-how" in page
     assert "Expert review pass rate" in page
     assert "Rework rate" in page
     assert "80% of contacts" not in page
@@ -72,6 +81,7 @@ def test_a_brief_saved_before_the_measures_shows_none_and_numbers_its_sections(
     Recommendation.objects.filter(pk=saved.pk).update(guidance={})
     page = brief(client, saved)
     assert "What to measure" not in page
+    assert "What can go wrong" not in page
     assert "Before the first call" not in page
     assert '<span class="section-number" aria-hidden="true">5</span>The answers given' in page
 
@@ -94,6 +104,7 @@ def test_the_command_prints_the_measures_and_the_checklist(shipped_catalog):
         "target": "80% of contacts answered within 20 seconds",
         "why": guidance.KPIS[guidance.WorkKind.CONTACT_CENTRE][0].why,
     }
+    assert output["risks"] == []
     assert output["checklist"][: len(guidance.CHECKLIST_FOR_ALL)] == list(
         guidance.CHECKLIST_FOR_ALL
     )

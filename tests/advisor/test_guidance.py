@@ -1,4 +1,4 @@
-"""What to measure and what to have ready, by the kind of work: the engine's rules."""
+"""What can go wrong, what to measure and what to have ready: the engine's rules."""
 
 import pytest
 
@@ -7,10 +7,12 @@ from advisor.engine.guidance import (
     CHECKLIST,
     CHECKLIST_FOR_ALL,
     Kpi,
+    RiskLevel,
     WorkKind,
     kinds_of_work,
     kpis,
     readiness_checklist,
+    risks,
 )
 
 CONTACT_CENTRE, BACK_OFFICE, KNOWLEDGE = WorkKind
@@ -94,3 +96,47 @@ def test_a_kpi_as_the_snapshot_keeps_it():
         "target": "One day",
         "why": "Deadlines.",
     }
+
+
+def risk_keys(verdict, countries=(), **answers) -> list[str]:
+    return [
+        risk.key
+        for risk in risks(
+            verdict, {Factor(key): value for key, value in answers.items()}, countries
+        )
+    ]
+
+
+def test_routine_documented_support_work_raises_no_risk():
+    assert risk_keys(Verdict.BPO, process_definition=1, core_proximity=1, customization=2) == []
+
+
+def test_core_and_hard_to_specify_work_are_high_risks_listed_first():
+    found = risks(
+        Verdict.KPO,
+        {Factor.CORE_PROXIMITY: 5, Factor.PROCESS_DEFINITION: 4, Factor.TASK_COMPLEXITY: 5},
+    )
+    assert [(risk.key, risk.level) for risk in found] == [
+        ("core_work", RiskLevel.HIGH),
+        ("hard_to_specify", RiskLevel.HIGH),
+        ("quality_hard_to_measure", RiskLevel.MEDIUM),
+        ("confidential_knowledge", RiskLevel.MEDIUM),
+    ]
+    assert found[0].to_dict() == {"key": "core_work", "level": "high", "text": found[0].text}
+
+
+def test_partly_documented_bespoke_and_expert_work_have_their_own_risks():
+    assert risk_keys(
+        Verdict.HYBRID, process_definition=3, customization=4, task_complexity=4, skill_scarcity=5
+    ) == ["thin_documentation", "quality_hard_to_measure", "long_transition"]
+    # Bespoke work is hard to judge even when it is BPO.
+    assert risk_keys(Verdict.BPO, customization=4) == ["quality_hard_to_measure"]
+    assert "long_transition" not in risk_keys(Verdict.KPO, task_complexity=4, skill_scarcity=3)
+
+
+def test_attrition_is_a_risk_where_turnover_is_known_to_run_high():
+    (attrition,) = risks(Verdict.BPO, {}, ["PL", "PH", "IN"])
+    assert attrition.key == "attrition"
+    assert "the Philippines, 31 to 36% a year" in attrition.text
+    assert "India, about 27% a year" in attrition.text
+    assert risk_keys(Verdict.BPO, ["PL", "RO"]) == []

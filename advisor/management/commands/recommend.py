@@ -78,6 +78,7 @@ class Command(BaseCommand):
             "services": snapshot.services,
             "vendors": snapshot.vendors,
             "close_vendors": snapshot.close_vendors,
+            "risks": snapshot.guidance.get("risks", []),
             "kpis": snapshot.guidance.get("kpis", []),
             "checklist": snapshot.guidance.get("checklist", []),
             **extra,
