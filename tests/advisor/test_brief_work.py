@@ -93,6 +93,8 @@ def test_the_brief_carries_the_work_name_description_and_chosen_services(work_br
     assert '<h1 class="brief-title">Customer email and chat support</h1>' in html
     assert "Replies to customers in English and Spanish." in html
     assert 'href="/services/live-chat/">Live chat</a>' in html
+    # A screen reader hears the chosen services apart.
+    assert '</a><span class="visually-hidden">, </span><a class="service-chip"' in html
     assert page.pdf_filename.startswith("customer-email-and-chat-support-bpo-")
 
 
