@@ -9,7 +9,7 @@ few that fit best.
 """
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from itertools import combinations
 from typing import cast
@@ -49,7 +49,14 @@ from advisor.engine.parameters import Parameters
 from advisor.models import ScoringSettings
 from outsourcing.catalog_version import catalog_version
 from outsourcing.forms import SharedChoices
-from outsourcing.models import Certification, Language, Service, ServiceOffer, Vendor
+from outsourcing.models import (
+    Certification,
+    Language,
+    Service,
+    ServiceOffer,
+    Vendor,
+    listing,
+)
 
 # A new catalog version makes new keys; the old values go when this runs out.
 INPUT_SECONDS = 60 * 60
@@ -240,7 +247,15 @@ def vendors_ranked_in_database(
 
 
 def offers_service(pk: int) -> Q:
-    return Q(service_ids__contains=f",{pk},")
+    return listing("service_ids", pk)
+
+
+def how_many(conditions: Iterable[Q]) -> Expression:
+    """How many of the conditions an offer meets."""
+    return sum(
+        (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions),
+        start=Value(0),
+    )
 
 
 def best_offer(planned: list[int]) -> Q:
@@ -256,10 +271,7 @@ def best_offer(planned: list[int]) -> Q:
 
 def offered(planned: list[int]) -> Expression:
     """How many of the planned services the offer's vendor offers."""
-    return sum(
-        (Case(When(offers_service(pk), then=Value(1)), default=Value(0)) for pk in planned),
-        start=Value(0),
-    )
+    return how_many(offers_service(pk) for pk in planned)
 
 
 def service_points(plan: PointsPlan, planned: list[int]) -> Case:
@@ -295,10 +307,10 @@ def must_filter(preferences: Preferences) -> Q | None:
     if Requirement.COUNTRIES in must and preferences.countries:
         conditions.append(delivers_from(preferences.countries))
     if Requirement.LANGUAGES in must:
-        conditions.extend(Q(language_codes__contains=f",{c},") for c in preferences.languages)
+        conditions.extend(listing("language_codes", code) for code in preferences.languages)
     if Requirement.CERTIFICATIONS in must:
         conditions.extend(
-            Q(certification_codes__contains=f",{c},") for c in preferences.certifications
+            listing("certification_codes", code) for code in preferences.certifications
         )
     if Requirement.BUDGET in must and preferences.budget_max is not None:
         conditions.append(Q(hourly_rate_min__lte=preferences.budget_max))
@@ -327,16 +339,7 @@ def offer_points(plan: PointsPlan, planned: list[int], preferences: Preferences)
         ("certification_codes", preferences.certifications, CERTIFICATION_POINTS),
     ):
         if codes:
-            held = sum(
-                (
-                    Case(
-                        When(Q(**{f"{field}__contains": f",{code},"}), then=Value(1)),
-                        default=Value(0),
-                    )
-                    for code in sorted(codes)
-                ),
-                start=Value(0),
-            )
+            held = how_many(listing(field, code) for code in sorted(codes))
             # most x held / asked, rounded half up, in integers.
             points += ExpressionWrapper(
                 (held * Value(2 * most) + Value(len(codes))) / Value(2 * len(codes)),

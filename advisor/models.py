@@ -173,8 +173,8 @@ class Recommendation(models.Model):
     guidance = models.JSONField(
         default=dict,
         blank=True,
-        help_text="What to measure in the contract and what to have ready, for the kind "
-        "of work: kinds, kpis and checklist.",
+        help_text="What can go wrong, what to measure in the contract and what to have "
+        "ready, for the kind of work: kinds, risks, kpis and checklist.",
     )
     verdict = models.CharField(max_length=6, choices=VERDICT_CHOICES)
     kpo_score = models.FloatField()

@@ -539,6 +539,11 @@ def between_commas(codes: Iterable[str]) -> str:
     return "," + "".join(f"{code}," for code in sorted(codes))
 
 
+def listing(field: str, code: object) -> Q:
+    """The offers whose `field`, a list `between_commas`, holds the code."""
+    return Q((f"{field}__contains", f",{code},"))
+
+
 class ServiceOffer(models.Model):
     """An active vendor's offer of a service, with a copy of what matching ranks and
     filters vendors by, so that the ranking reads these rows alone: each vendor's

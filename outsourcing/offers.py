@@ -5,7 +5,7 @@ signals (fixture loads included); `VendorQuerySet.update()` refreshes the vendor
 changed itself, and `generate_catalog` after its bulk inserts.
 """
 
-from outsourcing.models import Language, ServiceOffer, Vendor
+from outsourcing.models import Language, ServiceOffer, Vendor, listing
 
 
 def vendor_saved(instance: Vendor, **kwargs) -> None:
@@ -33,7 +33,7 @@ def code_saved(instance, created: bool, **kwargs) -> None:
         return
     field = "language_codes" if isinstance(instance, Language) else "certification_codes"
     stale = ServiceOffer.objects.filter(vendor__in=instance.vendors.all()).exclude(
-        **{f"{field}__contains": f",{instance.code},"}
+        listing(field, instance.code)
     )
     ServiceOffer.objects.refresh(stale.values_list("vendor_id", flat=True).distinct())
 

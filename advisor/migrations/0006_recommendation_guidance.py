@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             field=models.JSONField(
                 blank=True,
                 default=dict,
-                help_text="What to measure in the contract and what to have ready, for the kind of work: kinds, kpis and checklist.",
+                help_text="What can go wrong, what to measure in the contract and what to have ready, for the kind of work: kinds, risks, kpis and checklist.",
             ),
         ),
     ]
