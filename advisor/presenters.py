@@ -277,6 +277,14 @@ class RecommendationPage:
         prefs = self.recommendation.preferences
         return prefs.get("buyer_timezone", "")
 
+    @property
+    def rfp_url(self) -> str:
+        return reverse("advisor:recommendation_rfp", args=[self.recommendation.token])
+
+    @property
+    def rfp_docx_url(self) -> str:
+        return reverse("advisor:recommendation_rfp_docx", args=[self.recommendation.token])
+
 
 def vendor_entry(match: dict) -> dict:
     """A vendor as the brief shows it; keys missing from older snapshots read as empty."""

@@ -38,6 +38,7 @@ from advisor.presenters import (
     preview_key,
     saved_task,
 )
+from advisor.rfp import DOCX_CONTENT_TYPE, rfp_content, rfp_docx
 from outsourcing import ratelimit
 from outsourcing.catalog_version import catalog_version
 from outsourcing.models import Service
@@ -313,3 +314,49 @@ def pdf_refused(request: HttpRequest, status: int, wait: int, message: str) -> H
     )
     response["Retry-After"] = str(wait)
     return response
+
+
+def link_headers(response: HttpResponse) -> HttpResponse:
+    """What a page under a brief's link is sent with, as the brief itself: kept out of
+    search engines and shared caches, its URL carried on to nothing it loads."""
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private"
+    return response
+
+
+def live_page(request: HttpRequest, token: str) -> RecommendationPage:
+    """The brief behind a link; a deleted link answers 404 at once, as the brief does."""
+    live, _ = Recommendation.objects.link_state(token)
+    if not live:
+        raise Http404("No such recommendation.")
+    return RecommendationPage(get_object_or_404(Recommendation, token=token), request)
+
+
+@require_safe
+def recommendation_rfp(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The request for proposal as a printable page, the Word file's twin."""
+    page = live_page(request, token)
+    content = rfp_content(page.recommendation, brief_url=page.share_url)
+    return link_headers(render(request, "advisor/rfp.html", {"page": page, "rfp": content}))
+
+
+@require_safe
+def recommendation_rfp_docx(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The request for proposal as a Word file the buyer edits and sends."""
+    live, _ = Recommendation.objects.link_state(token)
+    if not live:
+        raise Http404("No such recommendation.")
+    # Writing it takes about 0.12 s of CPU; like the brief it never changes, and it is
+    # kept per host (it links the brief).
+    key = f"rfp-docx:{token}:{request.get_host()}"
+    kept = caches["rendered"].get(key)
+    if kept is None:
+        page = RecommendationPage(get_object_or_404(Recommendation, token=token), request)
+        content = rfp_content(page.recommendation, brief_url=page.share_url)
+        kept = content.filename, rfp_docx(content)
+        caches["rendered"].set(key, kept, BRIEF_SECONDS)
+    filename, document = kept
+    response = HttpResponse(document, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return link_headers(response)

@@ -9,6 +9,9 @@ import uuid
 
 from django.conf import settings
 
+from advisor.engine import Factor
+from advisor.engine.parameters import DEFAULT_PARAMETERS
+
 
 def run_python(code, **env):
     """Run `code` in a fresh interpreter with the real settings and none of this
@@ -53,3 +56,70 @@ def required_answers(task_complexity, skill_scarcity, decision_authority, **opti
         "decision_authority": decision_authority,
         **optional,
     }
+
+
+def vendor_snapshot(slug, **fields):
+    """A vendor as a saved brief keeps it (advisor.services.vendor_entry), with every key
+    a brief can hold; `fields` replace any of them."""
+    name = slug.replace("-", " ").title()
+    return {
+        "slug": slug,
+        "name": name,
+        "id": abs(hash(slug)) % 10_000,
+        "fit": 80,
+        "points": 80,
+        "max_points": 100,
+        "breakdown": [{"points": 80, "text": "Offers the service"}],
+        "services": ["email-support"],
+        "offers": ["email-support"],
+        "offers_names": ["Email support"],
+        "sample": False,
+        "verified": True,
+        "delivery_countries": ["PH"],
+        "delivery_country_names": ["Philippines"],
+        "timezone": "Asia/Manila",
+        "overlap_hours": 0,
+        "meets_must_haves": True,
+        "misses": [],
+        "hourly_rate_min": 8,
+        "hourly_rate_max": 12,
+        "languages": ["en"],
+        "language_names": ["English"],
+        "certifications": [],
+        "certification_names": [],
+        "minimum_engagement": 0,
+        "contact_email": f"proposals@{slug}.example",
+        "contact_url": f"https://{slug}.example/contact",
+        "monthly_low": 1400,
+        "monthly_high": 2100,
+        **fields,
+    }
+
+
+def saved_brief(*, vendors=(), guidance=None, preferences=None, **fields):
+    """A saved Recommendation whose snapshot holds exactly what it is given, scored by
+    the engine from routine support answers: for pages that read only the snapshot."""
+    from advisor.engine.scoring import score
+    from advisor.models import Recommendation
+    from tests.factories import ROUTINE_ANSWERS
+
+    answers = {Factor(key): int(value) for key, value in ROUTINE_ANSWERS.items()}
+    result = score(answers)
+    return Recommendation.objects.create(
+        **{
+            "task_name": "Customer email and chat support",
+            "task_description": "Answer customers' emails and chats about orders.",
+            "task_services": [{"slug": "email-support", "name": "Email support"}],
+            "answers": {factor.value: answer for factor, answer in answers.items()},
+            "preferences": preferences if preferences is not None else {},
+            "preference_names": {},
+            "engine_version": result.engine_version,
+            "parameters": DEFAULT_PARAMETERS.to_dict(),
+            "result": result.to_dict(),
+            "vendors": list(vendors),
+            "guidance": guidance if guidance is not None else {},
+            "verdict": result.verdict.value,
+            "kpo_score": result.kpo_score,
+            **fields,
+        }
+    )
