@@ -1,12 +1,16 @@
 """What the advisor's pages show, shaped from the engine's results: the live preview
 and a saved brief."""
 
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
+from urllib.parse import quote, urljoin
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -285,6 +289,11 @@ class RecommendationPage:
     def rfp_docx_url(self) -> str:
         return reverse("advisor:recommendation_rfp_docx", args=[self.recommendation.token])
 
+    @property
+    def proposal_query(self) -> str:
+        """The subject and body of an "Ask for a proposal" email, for a mailto: link."""
+        return proposal_query(self)
+
 
 def vendor_entry(match: dict) -> dict:
     """A vendor as the brief shows it; keys missing from older snapshots read as empty."""
@@ -313,3 +322,219 @@ def overlap_text(hours: int | None) -> str:
     if hours >= WORKING_DAY_HOURS:
         return "covers all of your working hours"
     return f"shares {hours} of your {WORKING_DAY_HOURS} working hours"
+
+
+# Shortlist and compare: two to four of a brief's vendors side by side, the choice held
+# in the URL alone (`?vendors=a,b` or `?vendors=a&vendors=b`).
+SHORTLIST_MIN = 2
+SHORTLIST_MAX = 4
+# Four of the longest slugs the catalog allows, and their commas, fit well within this.
+SHORTLIST_CHARS_MAX = 500
+QUOTED_SLUG_MAX = 60
+NOT_RECORDED = "Not recorded in this brief"
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The vendors picked from a brief, in the order given, and why they cannot be
+    compared ("" when they can). `vendors` keeps every picked vendor the brief lists,
+    each once, so a refusal still shows the buyer's choice."""
+
+    vendors: list[dict]
+    error: str
+
+    @property
+    def slugs(self) -> list[str]:
+        return [vendor["slug"] for vendor in self.vendors]
+
+
+def shortlist(page: RecommendationPage, query: QueryDict) -> Shortlist:
+    values = query.getlist("vendors")
+    if sum(len(value) + 1 for value in values) > SHORTLIST_CHARS_MAX:
+        return Shortlist([], "That list of vendors is too long. Pick two to four from the brief.")
+    slugs = [slug.strip() for value in values for slug in value.split(",") if slug.strip()]
+    listed = {vendor["slug"]: vendor for vendor in page.vendors}
+    vendors = [listed[slug] for slug in dict.fromkeys(slugs) if slug in listed]
+    unknown = [slug for slug in slugs if slug not in listed]
+    repeated = [slug for slug, count in Counter(slugs).items() if count > 1 and slug in listed]
+    if not slugs:
+        error = "Pick two to four vendors to compare."
+    elif unknown:
+        error = (
+            f"This brief lists no vendor “{unknown[0][:QUOTED_SLUG_MAX]}”. "
+            "Pick two to four of the vendors it recommends."
+        )
+    elif repeated:
+        error = f"{listed[repeated[0]]['name']} is picked more than once. Pick each vendor once."
+    elif len(slugs) < SHORTLIST_MIN:
+        error = "Pick at least two vendors to compare: only one is picked."
+    elif len(slugs) > SHORTLIST_MAX:
+        error = f"Pick at most four vendors to compare: {len(slugs)} are picked."
+    else:
+        error = ""
+    return Shortlist(vendors, error)
+
+
+def money(amount: int, currency: str) -> str:
+    """A whole amount with its currency's sign, or its code after it: "$1,200", "1,200 SGD"."""
+    if symbol := CURRENCY_SYMBOLS.get(currency):
+        return f"{symbol}{amount:,}"
+    return f"{amount:,} {currency}"
+
+
+def money_range(low: int, high: int, currency: str) -> str:
+    if low == high:
+        return money(low, currency)
+    if currency in CURRENCY_SYMBOLS:
+        return f"{money(low, currency)}–{high:,}"
+    return f"{low:,}–{high:,} {currency}"
+
+
+def words(names: list[str] | None, empty: str = "None listed") -> str:
+    if names is None:
+        return NOT_RECORDED
+    return ", ".join(names) or empty
+
+
+class Comparison:
+    """Shortlisted vendors side by side: a column each, and rows of what a buyer weighs,
+    all read from the brief's snapshot. Each cell has its text and, for a yes-or-no
+    row, whether the vendor meets it (`met`: True, False or None)."""
+
+    def __init__(self, page: RecommendationPage, vendors: list[dict]):
+        self.page = page
+        self.vendors = vendors
+        recommendation = page.recommendation
+        self.currency = recommendation.preferences.get("currency") or "USD"
+        self.required = recommendation.guidance.get("certifications_required") or []
+        self.chosen = recommendation.task_services
+
+    @property
+    def any_email(self) -> bool:
+        return any(vendor.get("contact_email") for vendor in self.vendors)
+
+    @property
+    def cost_basis(self) -> str:
+        """The hours the monthly estimates assume, as the brief gives them."""
+        cost = self.page.recommendation.guidance.get("cost") or {}
+        hours = cost.get("hours_per_week") or self.page.recommendation.preferences.get(
+            "hours_per_week"
+        )
+        if not hours:
+            return ""
+        return f"At {hours} hours a week{' (assumed)' if cost.get('hours_assumed') else ''}"
+
+    @property
+    def rows(self) -> list[dict]:
+        rows = [
+            self.row("Fit", "Of 100, as ranked in the brief", self.fit),
+            self.row("Listing", "", self.listing),
+            self.row("Delivers from", "", lambda v: words(v.get("delivery_country_names"))),
+            self.row("Working time", self.overlap_note, self.working_time),
+            self.row("Hourly rate", "Published range, US dollars", self.hourly_rate),
+            self.row("Estimated monthly cost", self.cost_basis, self.monthly_cost),
+            self.row("Minimum engagement", "", self.minimum_engagement),
+            self.row("Languages", "", lambda v: words(v.get("language_names"))),
+            self.row("Certifications held", "", lambda v: words(v.get("certification_names"))),
+        ]
+        for item in self.required:
+            rows.append(
+                self.row(
+                    item["name"],
+                    "Required" if item.get("must", True) else "Recommended",
+                    partial(self.holds, codes=set(item.get("any_of") or [item["code"]])),
+                )
+            )
+        for service in self.chosen:
+            rows.append(
+                self.row(
+                    service["name"],
+                    "A service you chose",
+                    partial(self.offers, slug=service["slug"]),
+                )
+            )
+        return rows
+
+    def row(self, label: str, note: str, cell) -> dict:
+        cells = []
+        for vendor in self.vendors:
+            value = cell(vendor)
+            text, met = value if isinstance(value, tuple) else (value, None)
+            cells.append({"text": text, "met": met})
+        return {"label": label, "note": note, "cells": cells}
+
+    @property
+    def overlap_note(self) -> str:
+        if zone := self.page.buyer_location:
+            return f"Against your 9:00 to 17:00, {zone} time"
+        return ""
+
+    @staticmethod
+    def fit(vendor: dict) -> str:
+        return str(vendor.get("fit", ""))
+
+    @staticmethod
+    def listing(vendor: dict) -> str:
+        if vendor["sample"]:
+            return "Sample vendor (fictional)"
+        return "Verified" if vendor["verified"] else "Not verified"
+
+    @staticmethod
+    def working_time(vendor: dict) -> str:
+        zone, overlap = vendor.get("timezone"), vendor.get("overlap")
+        if not zone:
+            return NOT_RECORDED
+        return f"{zone} time · {overlap}" if overlap else f"{zone} time"
+
+    @staticmethod
+    def hourly_rate(vendor: dict) -> str:
+        return vendor["rate"] or "Not published"
+
+    def monthly_cost(self, vendor: dict) -> str:
+        low, high = vendor.get("monthly_low"), vendor.get("monthly_high")
+        if low is None or high is None:
+            return "No estimate" if "monthly_low" in vendor else NOT_RECORDED
+        return f"{money_range(low, high, self.currency)} a month"
+
+    @staticmethod
+    def minimum_engagement(vendor: dict) -> str:
+        minimum = vendor.get("minimum_engagement")
+        if minimum is None:
+            return NOT_RECORDED
+        return money(minimum, "USD") if minimum else "None"
+
+    @staticmethod
+    def holds(vendor: dict, codes: set[str]) -> tuple[str, bool | None]:
+        held = vendor.get("certifications")
+        if held is None:
+            return NOT_RECORDED, None
+        return ("Has it", True) if codes & set(held) else ("Missing", False)
+
+    @staticmethod
+    def offers(vendor: dict, slug: str) -> tuple[str, bool]:
+        return ("Offers it", True) if slug in (vendor.get("offers") or ()) else ("No", False)
+
+
+def proposal_query(page: RecommendationPage) -> str:
+    """`subject=…&body=…` for a mailto: link asking a vendor for a proposal: the subject
+    names the work, the body links the brief and its request for proposal. Spaces and
+    line breaks are percent-encoded (RFC 6068), never `+`."""
+    recommendation = page.recommendation
+    name = recommendation.task_name or Verdict(recommendation.verdict).long_label.lower()
+    rfp_url = urljoin(page.share_url, page.rfp_url)
+    body = "\r\n".join(
+        [
+            "Hello,",
+            "",
+            f"We would like a proposal from you for this work: {name}.",
+            "",
+            f"The request for proposal, with the questions to answer and the timeline: {rfp_url}",
+            f"The brief it comes from: {page.share_url}",
+            "",
+            "Kind regards,",
+            "",
+        ]
+    )
+    subject = f"Request for proposal: {name}"
+    return f"subject={quote(subject, safe='')}&body={quote(body, safe='')}"

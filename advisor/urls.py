@@ -25,6 +25,7 @@ urlpatterns = [
     path("advisor/preview/", views.preview, name="preview"),
     path("r/<token:token>/", views.recommendation_detail, name="recommendation_detail"),
     path("r/<token:token>/pdf/", views.recommendation_pdf, name="recommendation_pdf"),
+    path("r/<token:token>/compare/", views.recommendation_compare, name="recommendation_compare"),
     path("r/<token:token>/rfp/", views.recommendation_rfp, name="recommendation_rfp"),
     path("r/<token:token>/rfp.docx", views.recommendation_rfp_docx, name="recommendation_rfp_docx"),
 ]

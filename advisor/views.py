@@ -32,11 +32,13 @@ from advisor.engine.work import (
 from advisor.forms import QuestionnaireForm, tampering
 from advisor.models import TOKEN_PATTERN, Recommendation, RecommendationPdf
 from advisor.presenters import (
+    Comparison,
     RecommendationPage,
     pdf_filename,
     preview_context,
     preview_key,
     saved_task,
+    shortlist,
 )
 from advisor.rfp import DOCX_CONTENT_TYPE, rfp_content, rfp_docx
 from outsourcing import ratelimit
@@ -331,6 +333,25 @@ def live_page(request: HttpRequest, token: str) -> RecommendationPage:
     if not live:
         raise Http404("No such recommendation.")
     return RecommendationPage(get_object_or_404(Recommendation, token=token), request)
+
+
+@require_safe
+def recommendation_compare(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """Two to four of the brief's vendors side by side. The choice lives in the URL
+    alone; a choice that cannot be compared is shown again with why, as a 400."""
+    page = live_page(request, token)
+    picked = shortlist(page, request.GET)
+    response = render(
+        request,
+        "advisor/compare.html",
+        {
+            "page": page,
+            "shortlist": picked,
+            "comparison": None if picked.error else Comparison(page, picked.vendors),
+        },
+        status=400 if picked.error else 200,
+    )
+    return link_headers(response)
 
 
 @require_safe
