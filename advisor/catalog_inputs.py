@@ -11,6 +11,7 @@ few that fit best.
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from itertools import combinations
 from typing import cast
 
@@ -29,6 +30,7 @@ from django.db.models.functions import Greatest
 from django_countries import countries
 
 from advisor.engine import ENGINE_VERSION, Requirement
+from advisor.engine.costs import CostAssumptions, CountryCosts, Exchange, Rate
 from advisor.engine.matching import (
     BUDGET_PARTLY_POINTS,
     BUDGET_POINTS,
@@ -51,12 +53,16 @@ from outsourcing.catalog_version import catalog_version
 from outsourcing.forms import SharedChoices
 from outsourcing.models import (
     Certification,
+    CountryCost,
+    ExchangeRate,
     Language,
+    RateCard,
     Service,
     ServiceOffer,
     Vendor,
     listing,
 )
+from outsourcing.models import CostAssumptions as CostAssumptionsRow
 
 # A new catalog version makes new keys; the old values go when this runs out.
 INPUT_SECONDS = 60 * 60
@@ -147,6 +153,79 @@ def code_names(version: str | None = None) -> dict[str, dict[str, str]]:
     )
 
 
+@dataclass(frozen=True)
+class CostInputs:
+    """The catalog's cost data as the engine's costs module takes it."""
+
+    rates: dict[str, tuple[Rate, ...]]
+    categories: dict[str, tuple[str, str]]
+    countries: dict[str, CountryCosts]
+    assumptions: CostAssumptions
+    exchange: dict[str, Exchange]
+
+    def rates_for(self, service_slug: str) -> tuple[str, tuple[Rate, ...]]:
+        """The name of a service's category and its rate cards."""
+        slug, name = self.categories.get(service_slug, ("", ""))
+        return name, self.rates.get(slug, ())
+
+
+def cost_inputs(version: str | None = None) -> CostInputs:
+    def build() -> CostInputs:
+        rates: dict[str, list[Rate]] = {}
+        for card in RateCard.objects.select_related("category"):
+            rates.setdefault(card.category.slug, []).append(
+                Rate(
+                    country=str(card.country),
+                    country_name=countries.name(str(card.country)),
+                    low=float(card.hourly_low),
+                    high=float(card.hourly_high),
+                    source=card.source,
+                    source_url=card.source_url,
+                    as_of=card.as_of,
+                )
+            )
+        kept = CostAssumptionsRow.objects.first() or CostAssumptionsRow()
+        return CostInputs(
+            rates={slug: tuple(cards) for slug, cards in rates.items()},
+            categories={
+                slug: (category_slug, category_name)
+                for slug, category_slug, category_name in Service.objects.active().values_list(
+                    "slug", "category__slug", "category__name"
+                )
+            },
+            countries={
+                str(row.country): CountryCosts(
+                    country=str(row.country),
+                    attrition_low=float(row.attrition_low) / 100,
+                    attrition_high=float(row.attrition_high) / 100,
+                    attrition_source=row.attrition_source,
+                    statutory_low=float(row.statutory_low) / 100,
+                    statutory_high=float(row.statutory_high) / 100,
+                    statutory_basis=row.statutory_basis,
+                )
+                for row in CountryCost.objects.all()
+            },
+            assumptions=CostAssumptions(
+                hours_per_week=kept.hours_per_week,
+                transition_months_low=float(kept.transition_months_low),
+                transition_months_high=float(kept.transition_months_high),
+                transition_output_lost=float(kept.transition_output_lost) / 100,
+                management_hours_low=float(kept.management_hours_low),
+                management_hours_high=float(kept.management_hours_high),
+                retraining_weeks_low=float(kept.retraining_weeks_low),
+                retraining_weeks_high=float(kept.retraining_weeks_high),
+                attrition_low=float(kept.attrition) / 100,
+                attrition_high=float(kept.attrition) / 100,
+            ),
+            exchange={
+                row.currency: Exchange(row.currency, float(row.per_usd), row.as_of, row.source)
+                for row in ExchangeRate.objects.all()
+            },
+        )
+
+    return cached("cost-inputs", build, version)
+
+
 def questionnaire_choices(version: str | None = None) -> dict[str, SharedChoices]:
     """The questionnaire's preference choices, shared by every form instance."""
     return kept_in_process(
@@ -187,6 +266,7 @@ def ranked_vendors(
         preferences.budget_max,
         preferences.needs_24_7,
         sorted(preferences.must),
+        [sorted(group) for group in preferences.required_certifications],
     )
     inputs = repr((plan, wanted, most_services_first, meeting_must, limit))
     return cached(
@@ -312,6 +392,10 @@ def must_filter(preferences: Preferences) -> Q | None:
         conditions.extend(
             listing("certification_codes", code) for code in preferences.certifications
         )
+    conditions.extend(
+        Q.create([listing("certification_codes", code) for code in sorted(group)], connector=Q.OR)
+        for group in preferences.required_certifications
+    )
     if Requirement.BUDGET in must and preferences.budget_max is not None:
         conditions.append(Q(hourly_rate_min__lte=preferences.budget_max))
     if Requirement.NEEDS_24_7 in must and preferences.needs_24_7:

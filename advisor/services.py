@@ -15,10 +15,21 @@ from django_countries import countries
 
 from advisor import catalog_inputs
 from advisor.engine import Factor, Task
-from advisor.engine.guidance import kinds_of_work, kpis, readiness_checklist, risks
+from advisor.engine.compliance import certifications_required
+from advisor.engine.costs import (
+    ROUND_THE_CLOCK_HOURS,
+    USD,
+    WEEKS_PER_MONTH,
+    CostEstimate,
+    Exchange,
+    best_countries,
+    estimate_costs,
+)
+from advisor.engine.guidance import WorkKind, kinds_of_work, kpis, readiness_checklist, risks
 from advisor.engine.matching import (
     Preferences,
     ServiceMatch,
+    VendorCandidate,
     VendorMatch,
     match_services,
     match_vendors,
@@ -29,15 +40,16 @@ from advisor.engine.matching import (
 from advisor.engine.parameters import Parameters
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
-from advisor.engine.work import overlap_hours
+from advisor.engine.work import DataKind, overlap_hours
 from advisor.models import Recommendation
 from outsourcing.catalog_version import catalog_version
-from outsourcing.models import Certification
+from outsourcing.models import Certification, Vendor
 
 SERVICE_MATCHES = 5
 VENDOR_MATCHES = 5
 CLOSE_VENDORS = 5
-MULTIPLE_PREFERENCES = ("countries", "languages", "certifications")
+MULTIPLE_PREFERENCES = ("countries", "languages", "certifications", "data_sensitivity")
+HOURS_PER_WEEK_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,14 @@ def preferences_for_matching(preferences: dict) -> Preferences:
     buyer_country = preferences.get("buyer_country", "")
     if buyer_country and buyer_country not in countries:
         raise ValueError(f"“{buyer_country}” is not an ISO 3166 country code.")
+    hours = preferences.get("hours_per_week")
+    if hours is not None and (
+        not isinstance(hours, int)
+        or isinstance(hours, bool)
+        or not 1 <= hours <= HOURS_PER_WEEK_MAX
+    ):
+        raise ValueError(f"hours_per_week must be a whole number from 1 to {HOURS_PER_WEEK_MAX:,}.")
+    data = data_kinds(preferences)
     try:
         return Preferences(
             countries=frozenset(preferences.get("countries", ())),
@@ -111,9 +131,34 @@ def preferences_for_matching(preferences: dict) -> Preferences:
             must=frozenset(preferences.get("must", ())),
             buyer_country=buyer_country,
             buyer_timezone=buyer_timezone,
+            required_certifications=tuple(
+                frozenset(certification.any_of)
+                for certification in certifications_required(data, buyer_country, ())
+                if certification.must
+            )
+            if preferences.get("require_certifications", True)
+            else (),
         )
     except ValueError as error:
         raise ValueError(f"Bad preferences: {error}.") from error
+
+
+def data_kinds(preferences: dict) -> tuple[DataKind, ...]:
+    """The kinds of data the work touches; an unknown one raises ValueError."""
+    try:
+        return tuple(DataKind(kind) for kind in preferences.get("data_sensitivity", ()))
+    except ValueError as error:
+        known = ", ".join(kind.value for kind in DataKind)
+        raise ValueError(f"data_sensitivity takes {known}; {error}.") from error
+
+
+def exchange_for(currency: str, rates: Mapping[str, Exchange]) -> Exchange:
+    if currency == USD.currency:
+        return USD
+    if currency not in rates:
+        known = ", ".join(["USD", *sorted(rates)])
+        raise ValueError(f"“{currency[:12]}” is not a currency we keep a rate for ({known}).")
+    return rates[currency]
 
 
 def advice_build(
@@ -130,6 +175,8 @@ def advice_build(
     }
     wanted = preferences_for_matching(preferences)
     version = version or catalog_version()
+    costs = catalog_inputs.cost_inputs(version)
+    exchange = exchange_for(preferences.get("currency") or USD.currency, costs.exchange)
     parameters = catalog_inputs.scoring_parameters(version)
     result = score(answers, parameters)
     candidates = catalog_inputs.service_candidates(version)
@@ -183,6 +230,15 @@ def advice_build(
         )
         close = rank(matched, missing, replace(wanted, must=frozenset()), CLOSE_VENDORS)
     service_names = {match.slug: match.name for match in (*chosen, *related)}
+    kinds = kinds_of_work(result.verdict, answers, [match.service.process_type for match in chosen])
+    cost = cost_estimate(
+        costs,
+        matched[0].slug if matched else None,
+        preferences=preferences,
+        wanted=wanted,
+        vendor_countries=[code for match in vendors for code in match.vendor.countries],
+        exchange=exchange,
+    )
     entry = partial(
         vendor_entry,
         chosen=task.services,
@@ -190,6 +246,8 @@ def advice_build(
         preferences=wanted,
         country_names=names["countries"],
         name_maps=name_maps,
+        contacts=vendor_contacts([match.vendor.id for match in (*vendors, *close)]),
+        cost=cost,
     )
     # The brief shows these names as they are now, whatever is renamed later.
     preference_names = {
@@ -220,24 +278,80 @@ def advice_build(
         vendors=vendors,
         vendor_entries=[entry(match) for match in vendors],
         close_vendors=[entry(match) for match in close],
-        guidance=guidance_for(result, answers, chosen, wanted.countries),
+        guidance=guidance_for(result, answers, kinds, wanted, data_kinds(preferences), cost),
     )
 
 
 def guidance_for(
     result: Result,
     answers: dict[Factor, int],
-    chosen: Iterable[ServiceMatch],
-    countries: Iterable[str],
+    kinds: tuple[WorkKind, ...],
+    wanted: Preferences,
+    data: tuple[DataKind, ...],
+    cost: CostEstimate | None,
 ) -> dict:
-    """What can go wrong, what to measure and what to have ready, as the snapshot
-    keeps it."""
-    kinds = kinds_of_work(result.verdict, answers, [match.service.process_type for match in chosen])
+    """What it costs, what it must comply with, what can go wrong, what to measure and
+    what to have ready, as the snapshot keeps it."""
+    found = risks(result.verdict, answers, wanted.countries, data, wanted.buyer_country)
     return {
         "kinds": [kind.value for kind in kinds],
-        "risks": [risk.to_dict() for risk in risks(result.verdict, answers, countries)],
+        "data_sensitivity": [kind.value for kind in data],
+        "certifications_required": [
+            certification.to_dict()
+            for certification in certifications_required(data, wanted.buyer_country, kinds)
+        ],
+        "cost": cost.to_dict() if cost else None,
+        "risks": [risk.to_dict() for risk in found],
         "kpis": [kpi.to_dict() for kpi in kpis(kinds)],
         "checklist": list(readiness_checklist(kinds)),
+    }
+
+
+# Where the buyer gives no country, costs are compared with the United States.
+ONSHORE_DEFAULT = "US"
+
+
+def cost_estimate(
+    costs: catalog_inputs.CostInputs,
+    service_slug: str | None,
+    *,
+    preferences: dict,
+    wanted: Preferences,
+    vendor_countries: list[str],
+    exchange: Exchange,
+) -> CostEstimate | None:
+    """The cost of the work's first service's kind of work in the countries that fit
+    the buyer best and onshore; None when the catalog has no rate card for it."""
+    if service_slug is None:
+        return None
+    _, rates = costs.rates_for(service_slug)
+    home = wanted.buyer_country or ONSHORE_DEFAULT
+    options = best_countries(
+        rates, buyer_country=home, preferred=wanted.countries, vendor_countries=vendor_countries
+    )
+    onshore = next((rate for rate in rates if rate.country == home), None)
+    if not options and onshore is None:
+        return None
+    return estimate_costs(
+        options,
+        onshore,
+        hours_per_week=preferences.get("hours_per_week"),
+        needs_24_7=wanted.needs_24_7,
+        countries=costs.countries,
+        assumptions=costs.assumptions,
+        exchange=exchange,
+        today=timezone.localdate(),
+    )
+
+
+def vendor_contacts(ids: Iterable[int | None]) -> dict[int, dict]:
+    """How to reach each shown vendor and its smallest engagement: what matching
+    does not need but a shortlist does."""
+    return {
+        pk: {"contact_email": email, "contact_url": url, "minimum_engagement": minimum}
+        for pk, email, url, minimum in Vendor.objects.filter(
+            pk__in=[i for i in ids if i]
+        ).values_list("pk", "contact_email", "contact_url", "minimum_engagement")
     }
 
 
@@ -249,9 +363,12 @@ def vendor_entry(
     preferences: Preferences,
     country_names: dict[str, str],
     name_maps: dict[str, Mapping[str, str]],
+    contacts: Mapping[int, dict],
+    cost: CostEstimate | None,
 ) -> dict:
     """A vendor as the snapshot keeps it: the engine's match, what it offers of the
-    chosen services, where and when it works, and what it misses of the must-haves."""
+    chosen services, where and when it works, what it misses of the must-haves, how
+    to reach it, and what the work would cost a month at its rates."""
     vendor = match.vendor
     offers = [slug for slug in chosen if slug in vendor.services]
     delivery = sorted(vendor.countries)
@@ -278,6 +395,30 @@ def vendor_entry(
         "misses": misses,
         "hourly_rate_min": vendor.rate_min,
         "hourly_rate_max": vendor.rate_max,
+        "languages": sorted(vendor.languages),
+        "language_names": sorted(
+            name_maps["language_names"].get(code, code) for code in vendor.languages
+        ),
+        "certifications": sorted(vendor.certifications),
+        "certification_names": sorted(
+            name_maps["certification_names"].get(code, code) for code in vendor.certifications
+        ),
+        **contacts.get(vendor.id or 0, {}),
+        **vendor_monthly_cost(vendor, cost),
+    }
+
+
+def vendor_monthly_cost(vendor: VendorCandidate, cost: CostEstimate | None) -> dict:
+    """The work's hours a month at the vendor's published rates, in the buyer's currency,
+    seats around the clock included: what its bill would be, before hidden costs."""
+    if cost is None or vendor.rate_min is None or vendor.rate_max is None:
+        return {"monthly_low": None, "monthly_high": None}
+    hours = cost.hours_per_week
+    if cost.needs_24_7:
+        hours = max(hours, ROUND_THE_CLOCK_HOURS)
+    return {
+        "monthly_low": cost.money(hours * WEEKS_PER_MONTH * vendor.rate_min),
+        "monthly_high": cost.money(hours * WEEKS_PER_MONTH * vendor.rate_max),
     }
 
 

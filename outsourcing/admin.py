@@ -13,7 +13,17 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django_countries import countries
 
-from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
+from outsourcing.models import (
+    Certification,
+    CostAssumptions,
+    CountryCost,
+    ExchangeRate,
+    Language,
+    RateCard,
+    Service,
+    ServiceCategory,
+    Vendor,
+)
 
 
 def is_id(value) -> bool:
@@ -183,6 +193,14 @@ class VendorAdmin(ActivatableAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "pitch", "description", "website", "founded_year"]}),
+        (
+            "Contact",
+            {
+                "description": "Buyers' “Ask for a proposal” opens their own mail program "
+                "with this address, or links the contact page.",
+                "fields": ["contact_email", "contact_url"],
+            },
+        ),
         ("Services", {"fields": ["services"]}),
         (
             "Where and how they work",
@@ -233,6 +251,69 @@ class LanguageAdmin(IdCheckingModelAdmin):
 class CertificationAdmin(IdCheckingModelAdmin):
     list_display = ["name", "code", "description"]
     search_fields = ["name", "code", "description"]
+
+
+@admin.register(RateCard)
+class RateCardAdmin(IdCheckingModelAdmin):
+    list_display = ["category", "country", "hourly_low", "hourly_high", "as_of", "source"]
+    list_filter = ["category", "as_of"]
+    search_fields = ["category__name", "source"]
+    fieldsets = [
+        (None, {"fields": ["category", "country", ("hourly_low", "hourly_high")]}),
+        (
+            "Source",
+            {
+                "description": "Buyers see the source, its link and its date beside "
+                "every cost worked out from this card; older than a year is flagged.",
+                "fields": ["source", "source_url", "as_of"],
+            },
+        ),
+    ]
+
+
+@admin.register(CountryCost)
+class CountryCostAdmin(IdCheckingModelAdmin):
+    list_display = ["country", "attrition_low", "attrition_high", "statutory_high", "as_of"]
+    fieldsets = [
+        (None, {"fields": ["country"]}),
+        ("Staff turnover", {"fields": [("attrition_low", "attrition_high"), "attrition_source"]}),
+        (
+            "Statutory extras",
+            {"fields": [("statutory_low", "statutory_high"), "statutory_basis"]},
+        ),
+        ("Source", {"fields": ["source_url", "as_of"]}),
+    ]
+
+
+@admin.register(CostAssumptions)
+class CostAssumptionsAdmin(IdCheckingModelAdmin):
+    fieldsets = [
+        (None, {"fields": ["hours_per_week", "attrition"]}),
+        (
+            "Transition",
+            {
+                "fields": [
+                    ("transition_months_low", "transition_months_high"),
+                    "transition_output_lost",
+                ]
+            },
+        ),
+        ("Your own management", {"fields": [("management_hours_low", "management_hours_high")]}),
+        ("Retraining", {"fields": [("retraining_weeks_low", "retraining_weeks_high")]}),
+        ("Sources", {"fields": ["sources"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not CostAssumptions.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(IdCheckingModelAdmin):
+    list_display = ["currency", "name", "per_usd", "as_of", "source"]
+    search_fields = ["currency", "name"]
 
 
 def view_on_site(request, content_type_id, object_id):

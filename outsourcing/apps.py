@@ -10,11 +10,23 @@ class OutsourcingConfig(AppConfig):
     def ready(self) -> None:
         from outsourcing import offers
         from outsourcing.catalog_version import catalog_changed, catalog_m2m_changed
-        from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
+        from outsourcing.models import (
+            Certification,
+            CostAssumptions,
+            CountryCost,
+            ExchangeRate,
+            Language,
+            RateCard,
+            Service,
+            ServiceCategory,
+            Vendor,
+        )
         from outsourcing.ratelimit import check_trusted_proxies
 
         # Fixture loads save with raw=True, and bump too.
-        for model in (ServiceCategory, Service, Language, Certification, Vendor):
+        catalog = (ServiceCategory, Service, Language, Certification, Vendor)
+        costs = (RateCard, CountryCost, CostAssumptions, ExchangeRate)
+        for model in (*catalog, *costs):
             post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-{model}")
             post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-{model}")
         for field in ("services", "languages", "certifications"):

@@ -5,11 +5,12 @@ from typing import Self, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_countries import countries
 from django_countries.fields import CountryField, MultipleCountriesDescriptor
 
 from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType, default_timezone
@@ -315,6 +316,12 @@ class Vendor(models.Model):
     pitch = models.CharField(max_length=160, help_text="One line on what the vendor does best.")
     description = models.TextField()
     website = models.URLField(blank=True)
+    contact_email = models.EmailField(
+        blank=True, help_text="Where buyers send a request for proposal."
+    )
+    contact_url = models.URLField(
+        "contact page", blank=True, help_text="The vendor's own contact or enquiry page."
+    )
     founded_year = models.PositiveSmallIntegerField(
         validators=[
             MinValueValidator(1800, "Use a founding year from 1800 on."),
@@ -456,6 +463,213 @@ class Vendor(models.Model):
     def shows_as_verified(self) -> bool:
         """A sample profile is made up, so it is never presented as checked."""
         return self.is_verified and not self.is_sample
+
+
+class RateCard(models.Model):
+    """What an hour of a category's work costs when bought from a country, in US
+    dollars, with where the figure comes from and when it was true. The card for the
+    buyer's own country is the onshore baseline."""
+
+    category = models.ForeignKey(
+        ServiceCategory, on_delete=models.CASCADE, related_name="rate_cards"
+    )
+    country = CountryField()
+    hourly_low = models.DecimalField(
+        "hourly from (USD)", max_digits=7, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
+    hourly_high = models.DecimalField(
+        "hourly to (USD)", max_digits=7, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
+    source = models.CharField(max_length=200, help_text="Who published the figure, and what it is.")
+    source_url = models.URLField("source link", max_length=300)
+    as_of = models.DateField(help_text="When the figure was true; older than a year is flagged.")
+
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "country"], name="one_rate_card_per_place"),
+            models.CheckConstraint(
+                condition=Q(hourly_low__lte=models.F("hourly_high")),
+                name="rate_card_low_not_above_high",
+                violation_error_message="The hourly range must not start above its end.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {countries.name(str(self.country))}"
+
+
+class CountryCost(models.Model):
+    """What working from a country adds to a vendor's rate: staff turnover, and
+    statutory extras a vendor passes on."""
+
+    country = CountryField(unique=True)
+    attrition_low = models.DecimalField(
+        "staff leaving a year, from (%)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    attrition_high = models.DecimalField(
+        "staff leaving a year, to (%)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    attrition_source = models.CharField(
+        max_length=200, help_text="Shown beside the figure, e.g. “a 2022 industry survey”."
+    )
+    statutory_low = models.DecimalField(
+        "statutory extras, from (% of the bill)",
+        max_digits=4,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    statutory_high = models.DecimalField(
+        "statutory extras, to (% of the bill)",
+        max_digits=4,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    statutory_basis = models.CharField(
+        max_length=300, blank=True, help_text="What the extras are, in one sentence."
+    )
+    source_url = models.URLField("source link", max_length=300)
+    as_of = models.DateField()
+
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country"]
+        verbose_name = "country cost"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attrition_low__lte=models.F("attrition_high"))
+                & Q(statutory_low__lte=models.F("statutory_high")),
+                name="country_cost_low_not_above_high",
+                violation_error_message="A range must not start above its end.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return countries.name(str(self.country))
+
+
+class CostAssumptions(models.Model):
+    """The assumptions behind the hidden costs; a single row."""
+
+    hours_per_week = models.PositiveSmallIntegerField(
+        "hours a week when the buyer gives none",
+        default=40,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+    )
+    transition_months_low = models.DecimalField(
+        "transition, from (months)",
+        max_digits=4,
+        decimal_places=1,
+        default=3,
+        validators=[MinValueValidator(0)],
+    )
+    transition_months_high = models.DecimalField(
+        "transition, to (months)",
+        max_digits=4,
+        decimal_places=1,
+        default=6,
+        validators=[MinValueValidator(0)],
+    )
+    transition_output_lost = models.DecimalField(
+        "output lost during transition (%)",
+        max_digits=4,
+        decimal_places=1,
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    management_hours_low = models.DecimalField(
+        "buyer's management, from (hours a week per full-time person)",
+        max_digits=4,
+        decimal_places=1,
+        default=1,
+        validators=[MinValueValidator(0)],
+    )
+    management_hours_high = models.DecimalField(
+        "buyer's management, to (hours a week per full-time person)",
+        max_digits=4,
+        decimal_places=1,
+        default=5,
+        validators=[MinValueValidator(0)],
+    )
+    retraining_weeks_low = models.DecimalField(
+        "retraining a newcomer, from (weeks)",
+        max_digits=4,
+        decimal_places=1,
+        default=2,
+        validators=[MinValueValidator(0)],
+    )
+    retraining_weeks_high = models.DecimalField(
+        "retraining a newcomer, to (weeks)",
+        max_digits=4,
+        decimal_places=1,
+        default=6,
+        validators=[MinValueValidator(0)],
+    )
+    attrition = models.DecimalField(
+        "staff leaving a year where no country figure is kept (%)",
+        max_digits=4,
+        decimal_places=1,
+        default=21,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    sources = models.TextField(blank=True, help_text="Where these assumptions come from.")
+
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "cost assumptions"
+        verbose_name_plural = "cost assumptions"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(transition_months_low__lte=models.F("transition_months_high"))
+                & Q(management_hours_low__lte=models.F("management_hours_high"))
+                & Q(retraining_weeks_low__lte=models.F("retraining_weeks_high")),
+                name="cost_assumptions_low_not_above_high",
+                violation_error_message="A range must not start above its end.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Cost assumptions"
+
+
+class ExchangeRate(models.Model):
+    """How many units of a currency one US dollar buys, for showing costs to buyers who
+    pay in another currency."""
+
+    currency = models.CharField(
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator("^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")],
+    )
+    name = models.CharField(max_length=60)
+    per_usd = models.DecimalField(
+        "units per US dollar",
+        max_digits=12,
+        decimal_places=4,
+        validators=[MinValueValidator(0.0001)],
+    )
+    source = models.CharField(max_length=200)
+    as_of = models.DateField()
+
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["currency"]
+
+    def __str__(self) -> str:
+        return f"{self.currency} ({self.name})"
 
 
 class ServiceOfferQuerySet(models.QuerySet):

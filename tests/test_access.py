@@ -14,7 +14,17 @@ from django.urls import Resolver404, URLPattern, URLResolver, resolve, reverse
 
 from advisor import models as advisor_models
 from advisor.models import Recommendation, ScoringSettings
-from outsourcing.models import Certification, Language, Service, ServiceCategory, Vendor
+from outsourcing.models import (
+    Certification,
+    CostAssumptions,
+    CountryCost,
+    ExchangeRate,
+    Language,
+    RateCard,
+    Service,
+    ServiceCategory,
+    Vendor,
+)
 from tests.factories import (
     EXPERT_ANSWERS,
     WORK,
@@ -22,7 +32,17 @@ from tests.factories import (
     catalog_editor,
 )
 
-CATALOG_MODELS = {ServiceCategory, Service, Vendor, Language, Certification}
+CATALOG_MODELS = {
+    ServiceCategory,
+    Service,
+    Vendor,
+    Language,
+    Certification,
+    RateCard,
+    CountryCost,
+    CostAssumptions,
+    ExchangeRate,
+}
 LINK = "Kq3vX9LmT2pR8sW4nY6bZ1cd"
 
 
@@ -208,6 +228,28 @@ def everything(expert_recommendations):
     ServiceCategory.objects.get_or_create(slug="spare", defaults={"name": "Spare"})
     ScoringSettings.objects.get_or_create()
     Certification.objects.get_or_create(code="iso-9001", defaults={"name": "ISO 9001"})
+    category = ServiceCategory.objects.get(slug="spare")
+    RateCard.objects.create(
+        category=category,
+        country="PH",
+        hourly_low=8,
+        hourly_high=12,
+        source="A survey",
+        source_url="https://example.com/rates",
+        as_of="2025-01-01",
+    )
+    CountryCost.objects.create(
+        country="PH",
+        attrition_low=31,
+        attrition_high=36,
+        attrition_source="A survey",
+        source_url="https://example.com/attrition",
+        as_of="2022-12-31",
+    )
+    CostAssumptions.objects.get_or_create()
+    ExchangeRate.objects.create(
+        currency="EUR", name="Euro", per_usd="0.86", source="A bank", as_of="2025-10-01"
+    )
     UserFactory(username="someone")
     Group.objects.get_or_create(name="Catalog editors")
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -251,7 +293,12 @@ def test_a_catalog_editor_reaches_the_catalog_and_nothing_else(client, everythin
     )
     for url in everything:
         response = client.get(url)
-        if url.startswith(catalog_prefixes) or url in {"/admin/", "/admin/outsourcing/"}:
+        if url.startswith("/admin/outsourcing/costassumptions/") and url.endswith(
+            ("/delete/", "/add/")
+        ):
+            # The one row of assumptions is edited, never added to or deleted, by anyone.
+            assert response.status_code == 403, url
+        elif url.startswith(catalog_prefixes) or url in {"/admin/", "/admin/outsourcing/"}:
             assert response.status_code in {200, 302}, url
             if response.status_code == 302:
                 # A catalog "view on site" redirect, nothing else.

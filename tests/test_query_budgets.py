@@ -59,6 +59,7 @@ def warm_catalog() -> None:
     catalog_inputs.questionnaire_choices()
     catalog_inputs.questionnaire_services()
     catalog_inputs.service_candidates()
+    catalog_inputs.cost_inputs()
     directory_choices(catalog_version())
 
 
@@ -117,7 +118,7 @@ def pages(generated_catalog) -> list[tuple[str, str, str, dict, int]]:
             "post",
             "/advisor/",
             {"data": {**ANSWERS, **WORK, "submission_id": str(uuid.uuid4())}},
-            5,  # the best vendors, their profiles; savepoint, insert, release
+            6,  # the best vendors, their profiles, their contacts; savepoint, insert, release
         ),
         # Whether the link exists, then its row; once kept, the page needs only the first.
         ("recommendation page", "get", f"/r/{token}/", {}, 2),
@@ -160,7 +161,8 @@ def test_catalog_data_rebuilds_in_constant_queries(client, generated_catalog):
     cache.clear()
     data = {**ANSWERS, **WORK, "submission_id": str(uuid.uuid4())}
     queries, _ = count(client, "post", "/advisor/", data=data)
-    assert queries == 11
+    # 11 for matching and scoring, 5 for the cost data, 1 for the shown vendors' contacts.
+    assert queries == 17
 
 
 def test_a_recommendation_shows_each_host_its_own_link_and_goes_when_deleted(

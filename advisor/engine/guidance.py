@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from advisor.engine.factors import Factor, ProcessType, Verdict
+from advisor.engine.work import DataKind
 
 # A customer-contact answer from here on ("mostly talking to customers") is
 # contact-centre work.
@@ -202,10 +203,14 @@ HIGH_ANSWER = 4
 
 
 def risks(
-    verdict: Verdict, answers: Mapping[Factor, int], countries: Iterable[str] = ()
+    verdict: Verdict,
+    answers: Mapping[Factor, int],
+    countries: Iterable[str] = (),
+    data: Iterable[DataKind] = (),
+    buyer_country: str = "",
 ) -> tuple[Risk, ...]:
-    """The risks the answers and the preferred delivery countries point to, the high
-    ones first."""
+    """The risks the answers, the preferred delivery countries and the data the work
+    touches point to, the high ones first."""
 
     def answer(factor: Factor) -> int:
         return answers.get(factor, 0)
@@ -271,7 +276,24 @@ def risks(
                 "side by side.",
             )
         )
-    if turnover := [ATTRITION[code] for code in sorted(set(countries)) if code in ATTRITION]:
+    countries = frozenset(countries)
+    if data := frozenset(data):
+        offshore = not countries or bool(countries - {buyer_country})
+        if offshore:
+            touched = " and ".join(kind.label.lower() for kind in DataKind if kind in data)
+            found.append(
+                Risk(
+                    "sensitive_data_offshore",
+                    RiskLevel.HIGH
+                    if data & {DataKind.PAYMENT_CARDS, DataKind.HEALTH}
+                    else RiskLevel.MEDIUM,
+                    f"The work touches {touched}, and a vendor abroad is further from "
+                    f"your law and your auditors. Keep the data in your own systems with "
+                    f"access from the vendor's site, show agents only what they need, "
+                    f"and write audit rights into the contract.",
+                )
+            )
+    if turnover := [ATTRITION[code] for code in sorted(countries) if code in ATTRITION]:
         where = "; ".join(f"{name}, {rate}" for name, rate in turnover)
         found.append(
             Risk(

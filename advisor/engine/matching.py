@@ -122,6 +122,8 @@ class Preferences:
     `countries`, any one will do. The items named in `must` are required: a vendor
     missing one is not matched (see `vendor_misses`); the others only order vendors.
     `buyer_country` and `buyer_timezone` say where the buyer works.
+    `required_certifications` are what the work's data needs, always required: a
+    vendor holds one code of each group (ISO 27001 or SOC 2, say).
     """
 
     countries: AbstractSet[str] = frozenset()
@@ -132,8 +134,11 @@ class Preferences:
     must: AbstractSet[Requirement] = frozenset()
     buyer_country: str = ""
     buyer_timezone: str = ""
+    required_certifications: tuple[AbstractSet[str], ...] = ()
 
     def __post_init__(self) -> None:
+        groups = tuple(_frozen(group) for group in self.required_certifications)
+        object.__setattr__(self, "required_certifications", groups)
         for name in ("countries", "languages", "certifications"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
         if self.budget_max is not None and not self.budget_max > 0:
@@ -476,6 +481,10 @@ def vendor_misses(
     ):
         held = _codes(missing, certification_names or {}, joiner=" and ")
         misses.append(f"It does not hold {held}.")
+    for group in preferences.required_certifications:
+        if group.isdisjoint(vendor.certifications):
+            held = _codes(group, certification_names or {}, joiner=" or ")
+            misses.append(f"It does not hold {held}, which the work's data needs.")
     budget = preferences.budget_max
     if Requirement.BUDGET in must and budget is not None:
         if vendor.rate_min is None:

@@ -38,6 +38,26 @@ class Requirement(StrEnum):
         return _REQUIREMENT_LABELS[self]
 
 
+class DataKind(StrEnum):
+    PERSONAL = "personal"
+    PAYMENT_CARDS = "payment_cards"
+    HEALTH = "health"
+    FINANCIAL = "financial"
+    CONFIDENTIAL = "confidential"
+
+    @property
+    def label(self) -> str:
+        return _DATA_LABELS[self]
+
+
+_DATA_LABELS = {
+    DataKind.PERSONAL: "Personal data about people",
+    DataKind.PAYMENT_CARDS: "Card payments",
+    DataKind.HEALTH: "Health data",
+    DataKind.FINANCIAL: "Financial records",
+    DataKind.CONFIDENTIAL: "Confidential business information",
+}
+
 _REQUIREMENT_LABELS = {
     Requirement.COUNTRIES: "Delivery countries",
     Requirement.LANGUAGES: "Languages",

@@ -34,6 +34,11 @@ PREFERENCES = [
         needs_24_7=True,
         must={Requirement.CERTIFICATIONS, Requirement.BUDGET, Requirement.NEEDS_24_7},
     ),
+    # What the work's data needs: one of each group, whatever else is asked.
+    Preferences(
+        languages={"en"},
+        required_certifications=(frozenset({"iso-27001", "iso-9001"}),),
+    ),
 ]
 
 

@@ -14,6 +14,7 @@ from advisor.engine.guidance import (
     readiness_checklist,
     risks,
 )
+from advisor.engine.work import DataKind
 
 CONTACT_CENTRE, BACK_OFFICE, KNOWLEDGE = WorkKind
 
@@ -140,3 +141,20 @@ def test_attrition_is_a_risk_where_turnover_is_known_to_run_high():
     assert "the Philippines, 31 to 36% a year" in attrition.text
     assert "India, about 27% a year" in attrition.text
     assert risk_keys(Verdict.BPO, ["PL", "RO"]) == []
+
+
+def test_sensitive_data_done_abroad_is_a_risk_high_for_cards_and_health():
+    def found(data, countries=(), buyer="US"):
+        return [
+            (risk.key, risk.level)
+            for risk in risks(Verdict.BPO, {}, countries, data, buyer)
+            if risk.key == "sensitive_data_offshore"
+        ]
+
+    assert found([DataKind.PAYMENT_CARDS]) == [("sensitive_data_offshore", RiskLevel.HIGH)]
+    assert found([DataKind.CONFIDENTIAL], ["MX"]) == [("sensitive_data_offshore", RiskLevel.MEDIUM)]
+    # Kept at home, or touching no sensitive data, it is no risk of this kind.
+    assert found([DataKind.HEALTH], ["US"]) == []
+    assert found([]) == []
+    (risk,) = risks(Verdict.BPO, {}, (), [DataKind.HEALTH, DataKind.PERSONAL], "US")
+    assert "personal data about people and health data" in risk.text

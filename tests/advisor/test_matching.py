@@ -512,3 +512,16 @@ def test_a_points_plan_holds_what_each_matched_service_earns():
 def test_preferences_refuse_an_unknown_requirement():
     with pytest.raises(ValueError):
         Preferences(must={"colour"})
+
+
+def test_a_vendor_without_a_certification_the_data_needs_is_not_matched():
+    needs = Preferences(required_certifications=(frozenset({"iso-27001", "soc-2"}), {"pci-dss"}))
+    holder = VendorCandidate("a", "A", {"x"}, certifications={"soc-2", "pci-dss"})
+    lacking = VendorCandidate("b", "B", {"x"}, certifications={"iso-27001"})
+    assert vendor_misses(holder, needs) == ()
+    assert vendor_misses(lacking, needs, certification_names={"pci-dss": "PCI DSS"}) == (
+        "It does not hold PCI DSS, which the work's data needs.",
+    )
+    assert vendor_misses(VendorCandidate("c", "C", {"x"}), needs)[0] == (
+        "It does not hold iso-27001 or soc-2, which the work's data needs."
+    )

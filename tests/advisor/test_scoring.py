@@ -355,7 +355,7 @@ def test_invalid_answers_raise_answer_error():
 
 
 def test_result_knows_its_engine_version():
-    assert ENGINE_VERSION == "1.1.0"
+    assert ENGINE_VERSION == "1.2.0"
     assert score(required_answers(3, 3, 3)).engine_version == ENGINE_VERSION
 
 

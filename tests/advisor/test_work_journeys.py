@@ -293,12 +293,13 @@ def test_a_recommendation_about_chosen_services_takes_a_fixed_number_of_queries(
     catalog_inputs.scoring_parameters()
     catalog_inputs.service_candidates()
     catalog_inputs.code_names()
+    catalog_inputs.cost_inputs()
     # The list: the ranking over the offers, then the profiles (2). The close list: the
-    # same two (2). Savepoint, insert, release (3).
-    with django_assert_num_queries(7):
+    # same two (2). The shown vendors' contacts (1). Savepoint, insert, release (3).
+    with django_assert_num_queries(8):
         recommendation_create(
             task=task, answers=answers_of(SUPPORT), preferences=SUPPORT_PREFERENCES
         )
     # Without a must-have there is no "close, but" list to look for.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         recommendation_create(task=task, answers=answers_of(SUPPORT), preferences={})
