@@ -54,4 +54,7 @@ def static_file(name: str) -> Path | None:
 def html_to_pdf(html: str, *, base_url: str) -> bytes:
     """Draw `html` as a PDF; relative links resolve against `base_url` (the app's origin)."""
     origin = f"{urlsplit(base_url).scheme}://{urlsplit(base_url).netloc}"
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly(origin)).write_pdf()
+    # Tagged for screen readers (PDF/UA-1): the structure a boss's assistive software reads.
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly(origin)).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )

@@ -17,10 +17,11 @@ from django.utils.text import slugify
 from advisor import catalog_inputs, charts
 from advisor.engine import REQUIRED_FACTORS, Factor, ProcessType, Verdict
 from advisor.engine.factors import ANSWER_MAX, ANSWER_MIN, AnswerError, parse_answers
+from advisor.engine.guidance import RISK_TITLES
 from advisor.engine.questions import FACTOR_TEXTS
 from advisor.engine.results import Result
 from advisor.engine.scoring import score
-from advisor.engine.work import TASK_NAME_MAX, TASK_NAME_MIN, Requirement
+from advisor.engine.work import TASK_NAME_MAX, TASK_NAME_MIN, DataKind, Requirement
 from advisor.models import Recommendation
 
 PREVIEW_REASONS = 3
@@ -210,12 +211,14 @@ class RecommendationPage:
 
     @property
     def vendors(self) -> list[dict]:
-        return [vendor_entry(match) for match in self.recommendation.vendors]
+        currency = self.recommendation.preferences.get("currency") or "USD"
+        return [vendor_entry(match, currency) for match in self.recommendation.vendors]
 
     @property
     def close_vendors(self) -> list[dict]:
         """Vendors that offer a chosen service but miss something required."""
-        return [vendor_entry(match) for match in self.recommendation.close_vendors]
+        currency = self.recommendation.preferences.get("currency") or "USD"
+        return [vendor_entry(match, currency) for match in self.recommendation.close_vendors]
 
     @property
     def answers(self) -> list[dict]:
@@ -282,6 +285,120 @@ class RecommendationPage:
         return prefs.get("buyer_timezone", "")
 
     @property
+    def cost(self) -> dict | None:
+        """The cost estimate with its amounts written out; None when the catalog had no
+        rates for the work, or for briefs saved before costs were given."""
+        cost = self.recommendation.guidance.get("cost")
+        if not cost:
+            return None
+        currency = cost["currency"]
+
+        def place(option: dict) -> dict:
+            return {
+                **option,
+                "hourly": money_range(option["hourly_low"], option["hourly_high"], currency),
+                "billed": money_range(option["billed_low"], option["billed_high"], currency),
+                "monthly": money_range(option["monthly_low"], option["monthly_high"], currency),
+                "first_year": money_range(
+                    option["first_year_low"], option["first_year_high"], currency
+                ),
+                "savings": savings_text(
+                    option.get("savings_percent_low"), option.get("savings_percent_high")
+                ),
+                "year": option["as_of"][:4],
+            }
+
+        options = [place(option) for option in cost["options"]]
+        onshore = place(cost["onshore"]) if cost["onshore"] else None
+        sources = {
+            (entry["source"], entry["source_url"], entry["year"], entry["stale"])
+            for entry in [*options, *([onshore] if onshore else [])]
+        }
+        monthly = ""
+        if options:
+            monthly = money_range(
+                min(option["monthly_low"] for option in options),
+                max(option["monthly_high"] for option in options),
+                currency,
+            )
+        return {
+            **cost,
+            "options": options,
+            "onshore": onshore,
+            "monthly": monthly,
+            "hidden_costs": [
+                {
+                    **line,
+                    "monthly": money_range(line["monthly_low"], line["monthly_high"], currency),
+                }
+                for line in cost["hidden_costs"]
+            ],
+            "savings": savings_text(cost["savings_percent_low"], cost["savings_percent_high"]),
+            "sources": [
+                {"source": source, "url": url, "year": year, "stale": stale}
+                for source, url, year, stale in sorted(sources)
+            ],
+        }
+
+    @property
+    def has_costs(self) -> bool:
+        """Whether the brief was saved with costs and compliance (from engine 1.2.0)."""
+        return "cost" in self.recommendation.guidance
+
+    @property
+    def any_vendor_contact(self) -> bool:
+        return any(
+            vendor.get("contact_email") or vendor.get("contact_url")
+            for vendor in self.recommendation.vendors
+        )
+
+    @property
+    def certifications_required(self) -> list[dict]:
+        return self.recommendation.guidance.get("certifications_required", [])
+
+    @property
+    def data_touched(self) -> list[str]:
+        return [
+            DataKind(kind).label
+            for kind in self.recommendation.guidance.get("data_sensitivity", [])
+        ]
+
+    @property
+    def certifications_filter(self) -> bool:
+        """Whether the required certifications filtered the vendors."""
+        return self.recommendation.preferences.get("require_certifications", True)
+
+    @property
+    def summary(self) -> dict:
+        """The brief in a minute: the work, the verdict, the cost, who, what it needs,
+        what can go wrong and what to do next."""
+        required = [c["name"] for c in self.certifications_required if c.get("must")]
+        steps = [
+            "Pick two to four of the vendors below and compare them side by side.",
+            "Send them the request for proposal"
+            + (f", asking for evidence of {' and '.join(required)}." if required else "."),
+            "Agree a pilot of a few weeks, measured against the targets under "
+            "“What to measure”, before the full contract.",
+        ]
+        cost = self.cost
+        return {
+            "cost": cost,
+            "vendors": [vendor["name"] for vendor in self.recommendation.vendors[:3]],
+            "certifications": required,
+            "risks": [RISK_TITLES.get(risk["key"], risk["key"]) for risk in self.risks[:3]],
+            "steps": steps,
+        }
+
+    @property
+    def paper(self) -> str:
+        """US Letter where it is the usual paper, A4 elsewhere."""
+        return (
+            "letter"
+            if self.recommendation.preferences.get("buyer_country") in LETTER_COUNTRIES
+            else "A4"
+        )
+
+    @property
     def rfp_url(self) -> str:
         return reverse("advisor:recommendation_rfp", args=[self.recommendation.token])
 
@@ -295,10 +412,28 @@ class RecommendationPage:
         return proposal_query(self)
 
 
-def vendor_entry(match: dict) -> dict:
+# Countries where offices print on US Letter.
+LETTER_COUNTRIES = frozenset(
+    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PA", "DO", "PR"}
+)
+
+
+def savings_text(low: int | None, high: int | None) -> str:
+    """A saving as a range, and a loss said as one."""
+    if low is None or high is None:
+        return ""
+    if high <= 0:
+        return f"costs {-high}% to {-low}% more" if high != low else f"costs {-high}% more"
+    if low < 0:
+        return f"from {-low}% more to {high}% less"
+    return f"{low}% to {high}% less" if low != high else f"{low}% less"
+
+
+def vendor_entry(match: dict, currency: str = "USD") -> dict:
     """A vendor as the brief shows it; keys missing from older snapshots read as empty."""
     sample = bool(match.get("sample"))
     low, high = match.get("hourly_rate_min"), match.get("hourly_rate_max")
+    monthly_low, monthly_high = match.get("monthly_low"), match.get("monthly_high")
     return {
         **match,
         "url": reverse("outsourcing:vendor_detail", args=[match["slug"]]),
@@ -310,6 +445,9 @@ def vendor_entry(match: dict) -> dict:
         "rate": f"${low}–{high} per hour" if low and high else "",
         "timezone": match.get("timezone", ""),
         "overlap": overlap_text(match.get("overlap_hours")),
+        "monthly": money_range(monthly_low, monthly_high, currency)
+        if monthly_low is not None and monthly_high is not None
+        else "",
     }
 
 

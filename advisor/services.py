@@ -228,7 +228,12 @@ def advice_build(
             limit=CLOSE_VENDORS,
             version=version,
         )
-        close = rank(matched, missing, replace(wanted, must=frozenset()), CLOSE_VENDORS)
+        close = rank(
+            matched,
+            missing,
+            replace(wanted, must=frozenset(), required_certifications=()),
+            CLOSE_VENDORS,
+        )
     service_names = {match.slug: match.name for match in (*chosen, *related)}
     kinds = kinds_of_work(result.verdict, answers, [match.service.process_type for match in chosen])
     cost = cost_estimate(
@@ -236,7 +241,9 @@ def advice_build(
         matched[0].slug if matched else None,
         preferences=preferences,
         wanted=wanted,
-        vendor_countries=[code for match in vendors for code in match.vendor.countries],
+        vendor_countries=[
+            code for match in (*vendors, *close) for code in sorted(match.vendor.countries)
+        ],
         exchange=exchange,
     )
     entry = partial(

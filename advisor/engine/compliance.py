@@ -117,7 +117,7 @@ SECURITY = RequiredCertification(
 )
 COPC = RequiredCertification(
     "copc",
-    "COPC (a quality signal)",
+    "COPC",
     "A standard for running contact centres by measured performance; not a legal need, "
     "but a sign the vendor manages quality.",
     "Ask which COPC standard and release they are certified against and when they were "

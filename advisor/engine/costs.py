@@ -346,9 +346,10 @@ def best_countries(
     limit: int = 3,
 ) -> tuple[Rate, ...]:
     """The delivery countries that fit the buyer best, other than the buyer's own: those
-    the buyer prefers, then those most of the matched vendors work from, then the
-    cheapest."""
+    the buyer prefers, then those the matched vendors work from most often (given in
+    rank order, so the better-ranked vendors' countries win a tie), then the cheapest."""
     counts = Counter(vendor_countries)
+    first = {code: index for index, code in reversed(list(enumerate(vendor_countries)))}
     abroad = [rate for rate in rates if rate.country != buyer_country]
     return tuple(
         sorted(
@@ -356,6 +357,7 @@ def best_countries(
             key=lambda rate: (
                 rate.country not in preferred,
                 -counts[rate.country],
+                first.get(rate.country, len(vendor_countries)),
                 rate.high,
                 rate.country,
             ),

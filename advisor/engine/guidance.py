@@ -190,6 +190,19 @@ class Risk:
         return {"key": self.key, "level": self.level.value, "text": self.text}
 
 
+# Each risk in a few words, for the brief's summary.
+RISK_TITLES: Mapping[str, str] = {
+    "core_work": "Core work handed out",
+    "hard_to_specify": "Work that is hard to specify",
+    "thin_documentation": "Thin process documentation",
+    "quality_hard_to_measure": "Quality that is hard to measure",
+    "confidential_knowledge": "Know-how and confidential data exposed",
+    "long_transition": "A long transition",
+    "sensitive_data_offshore": "Sensitive data handled abroad",
+    "attrition": "High staff turnover",
+}
+
+
 # Yearly staff turnover in BPO work where sources give one (gathered November 2026):
 # the Philippines' voluntary attrition, India's, and South African contact centres'.
 ATTRITION: Mapping[str, tuple[str, str]] = {

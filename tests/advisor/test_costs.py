@@ -132,6 +132,11 @@ def test_best_countries_prefer_the_buyers_then_the_vendors_then_the_cheapest():
         rates, buyer_country="US", preferred=frozenset({"MX"}), vendor_countries=["PH", "PH", "IN"]
     )
     assert [rate.country for rate in chosen] == ["MX", "PH", "IN"]
+    # A tie goes to the country of the better-ranked vendor.
+    chosen = best_countries(
+        rates, buyer_country="US", preferred=frozenset(), vendor_countries=["MX", "PH", "IN"]
+    )
+    assert [rate.country for rate in chosen] == ["MX", "PH", "IN"]
     assert best_countries(
         rates, buyer_country="US", preferred=frozenset(), vendor_countries=[], limit=1
     ) == (IN,)
