@@ -109,6 +109,17 @@ def test_vendor_page_shows_the_profile(client, directory):
     assert "Poland" in content
     assert "ISO 27001" in content
     assert SAMPLE_BADGE in content
+    assert "Proposals to" not in content
+
+
+def test_vendor_page_says_how_to_ask_for_a_proposal(client, directory):
+    vendor = directory["krakow"]
+    vendor.contact_email = "proposals@krakow-insight.example"
+    vendor.contact_url = "https://krakow-insight.example/contact"
+    vendor.save()
+    content = client.get(vendor.get_absolute_url()).content.decode()
+    assert 'href="mailto:proposals@krakow-insight.example"' in content
+    assert 'href="https://krakow-insight.example/contact"' in content
 
 
 def test_directory_lists_every_active_vendor_in_name_order(client, directory):
