@@ -30,7 +30,7 @@ from django.db.models.functions import Greatest
 from django_countries import countries
 
 from advisor.engine import ENGINE_VERSION, Requirement
-from advisor.engine.costs import CostAssumptions, CountryCosts, Exchange, Rate
+from advisor.engine.costs import USD, CostAssumptions, CountryCosts, Exchange, Rate
 from advisor.engine.matching import (
     BUDGET_PARTLY_POINTS,
     BUDGET_POINTS,
@@ -66,6 +66,8 @@ from outsourcing.models import CostAssumptions as CostAssumptionsRow
 
 # A new catalog version makes new keys; the old values go when this runs out.
 INPUT_SECONDS = 60 * 60
+# The rate cards' own currency, offered whatever exchange rates editors keep.
+USD_CHOICE = (USD.currency, "US dollar (USD)")
 
 
 def cached[T](name: str, build: Callable[[], T], version: str | None = None) -> T:
@@ -235,9 +237,28 @@ def questionnaire_choices(version: str | None = None) -> dict[str, SharedChoices
             "task_services": SharedChoices(
                 (service["slug"], service["name"]) for service in questionnaire_services(version)
             ),
+            "currency": SharedChoices(currency_choices(version)),
         },
         version,
     )
+
+
+def currency_choices(version: str | None = None) -> list[tuple[str, str]]:
+    """US dollars, which the rate cards are in, then each currency editors keep an
+    exchange rate for, by code: the currencies `cost_inputs` can convert to."""
+    return [
+        USD_CHOICE,
+        *cached(
+            "currency-names",
+            lambda: [
+                (code, f"{name} ({code})")
+                for code, name in ExchangeRate.objects.exclude(currency=USD.currency)
+                .order_by("currency")
+                .values_list("currency", "name")
+            ],
+            version,
+        ),
+    ]
 
 
 def typical_profiles(slugs: list[str]) -> list[dict]:

@@ -3,7 +3,9 @@ vendor preferences, each required or merely preferred.
 
 The form translates what the browser sent into the engine's input; the engine's
 `parse_answers` judges the answers, so the web form and the `recommend` command
-refuse the same things with the same words.
+refuse the same things with the same words. The preferences it hands on are the ones
+`advisor.services.preferences_for_matching` reads; the form checks them first, so a
+bad value is shown beside its field.
 """
 
 import zoneinfo
@@ -13,7 +15,9 @@ from django import forms
 from django.http import QueryDict
 from django_countries import countries
 
+from advisor.catalog_inputs import USD_CHOICE
 from advisor.engine import Factor
+from advisor.engine.costs import FULL_TIME_HOURS, USD
 from advisor.engine.factors import AnswerError, parse_answers
 from advisor.engine.questions import FACTOR_TEXTS
 from advisor.engine.work import (
@@ -21,14 +25,41 @@ from advisor.engine.work import (
     TASK_NAME_MAX,
     TASK_NAME_MIN,
     TASK_SERVICES_MAX,
+    DataKind,
     Requirement,
     Task,
     default_timezone,
 )
+from advisor.services import HOURS_PER_WEEK_MAX
 from outsourcing.forms import SharedChoices
 
 SKIP_CHOICE = ("", "Skip: leave this out of the advice")
 BUDGET_MAX_USD = 1000
+HOURS_MESSAGE = f"Please give the hours as a whole number from 1 to {HOURS_PER_WEEK_MAX:,}."
+# What counts as each kind of data, in a line a buyer can check their work against.
+DATA_KIND_HINTS = {
+    DataKind.PERSONAL: "Anything that identifies a person: names, email addresses, phone "
+    "numbers, customer or staff records.",
+    DataKind.PAYMENT_CARDS: "Card numbers taken, kept or seen, even read out over the phone.",
+    DataKind.HEALTH: "Patients’ conditions, treatment, prescriptions or health insurance claims.",
+    DataKind.FINANCIAL: "Bank details, accounts, invoices, payroll or tax records.",
+    DataKind.CONFIDENTIAL: "Trade secrets, unreleased plans, contracts, prices or source code.",
+}
+
+
+def hours_help(default: int) -> str:
+    """What an empty hours field stands for, with the assumption editors keep."""
+    people = default / FULL_TIME_HOURS
+    if people == 1:
+        who = " (one full-time person)"
+    elif people.is_integer():
+        who = f" ({people:.0f} full-time people)"
+    else:
+        who = ""
+    return (
+        f"Count everyone’s hours: three people full time are {3 * FULL_TIME_HOURS}. "
+        f"Leave empty to assume {default} hours a week{who}."
+    )
 
 
 def factor_field(factor: Factor) -> forms.CharField:
@@ -64,7 +95,13 @@ class FactorQuestions(forms.Form):
 
 class QuestionnaireForm(FactorQuestions):
     # The work comes first on the page, so its errors head the summary.
-    field_order = ["task_name", "task_description", "task_services"]
+    field_order = [
+        "task_name",
+        "task_description",
+        "task_services",
+        "hours_per_week",
+        "data_sensitivity",
+    ]
     submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     task_name = forms.CharField(
         label="What is the work called?",
@@ -98,6 +135,32 @@ class QuestionnaireForm(FactorQuestions):
         },
         widget=forms.CheckboxSelectMultiple,
     )
+    hours_per_week = forms.IntegerField(
+        label="How many hours of this work are there a week? (optional)",
+        required=False,
+        min_value=1,
+        max_value=HOURS_PER_WEEK_MAX,
+        help_text=hours_help(FULL_TIME_HOURS),
+        error_messages={
+            "invalid": HOURS_MESSAGE,
+            "min_value": HOURS_MESSAGE,
+            "max_value": HOURS_MESSAGE,
+        },
+        widget=forms.NumberInput(
+            attrs={"placeholder": f"{FULL_TIME_HOURS} if left empty", "inputmode": "numeric"}
+        ),
+    )
+    data_sensitivity = forms.MultipleChoiceField(
+        label="Which kinds of data does the work touch?",
+        required=False,
+        choices=SharedChoices((kind.value, kind.label) for kind in DataKind),
+        help_text="Tick all that apply, or none. The brief lists the certifications they call for.",
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a kind of data we know; please pick from "
+            "the list.",
+        },
+        widget=forms.CheckboxSelectMultiple,
+    )
     buyer_country = forms.ChoiceField(
         label="Your country",
         required=False,
@@ -109,6 +172,14 @@ class QuestionnaireForm(FactorQuestions):
         max_length=64,
         help_text="Leave empty to use your country’s main zone, e.g. Australia/Sydney.",
         widget=forms.TextInput(attrs={"placeholder": "e.g. Europe/Berlin", "autocomplete": "off"}),
+    )
+    currency = forms.ChoiceField(
+        label="Your currency",
+        required=False,
+        initial=USD.currency,
+        choices=SharedChoices([USD_CHOICE]),
+        help_text="The brief’s costs are shown in it. The hourly rate below stays in US dollars.",
+        error_messages={"invalid_choice": "Please pick a currency from the list."},
     )
     countries = forms.MultipleChoiceField(
         label="Delivered from",
@@ -134,6 +205,16 @@ class QuestionnaireForm(FactorQuestions):
         max_value=BUDGET_MAX_USD,
         widget=forms.NumberInput(attrs={"placeholder": "e.g. 25", "inputmode": "numeric"}),
     )
+    # An unticked box sends nothing: a sent form without it means "off"; a new form
+    # starts with it ticked.
+    require_certifications = forms.BooleanField(
+        label="Only vendors holding the certifications your data needs",
+        required=False,
+        initial=True,
+        help_text="Worked out from the data the work touches and your country: PCI DSS for "
+        "card payments, say. Untick to see vendors without them too; the brief still lists "
+        "what is needed.",
+    )
     needs_24_7 = forms.BooleanField(label="The work needs 24/7 coverage", required=False)
     must = forms.MultipleChoiceField(
         label="Required",
@@ -144,19 +225,39 @@ class QuestionnaireForm(FactorQuestions):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, preference_choices=None, **kwargs):
-        """`preference_choices` maps "countries", "languages", "certifications" and
-        "task_services" to their `SharedChoices` of (code, name) pairs, made once per
-        catalog."""
+    def __init__(self, *args, preference_choices=None, default_hours=None, **kwargs):
+        """`preference_choices` maps "countries", "languages", "certifications",
+        "currency" and "task_services" to their `SharedChoices` of (code, name) pairs,
+        made once per catalog. `default_hours` is the hours a week the costs assume
+        when none are given, as editors keep it."""
         super().__init__(*args, **kwargs)
         for name, choices in (preference_choices or {}).items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # the catalog's lists
             field.choices = choices
+        if default_hours:
+            hours = self.fields["hours_per_week"]
+            hours.help_text = hours_help(default_hours)
+            hours.widget.attrs["placeholder"] = f"{default_hours} if left empty"
 
     @property
     def factor_fields(self):
         return [self[factor.value] for factor in Factor]
+
+    @property
+    def data_kind_options(self) -> list[tuple[str, str, str, str, bool]]:
+        """Each kind of data as (value, label, what counts, HTML id, ticked)."""
+        ticked = set(self["data_sensitivity"].value() or ())
+        return [
+            (
+                kind.value,
+                kind.label,
+                DATA_KIND_HINTS[kind],
+                f"data-{kind.value.replace('_', '-')}",
+                kind.value in ticked,
+            )
+            for kind in DataKind
+        ]
 
     @property
     def preference_rows(self) -> list[tuple[forms.BoundField, str, bool]]:
@@ -177,6 +278,14 @@ class QuestionnaireForm(FactorQuestions):
                 params={"max": TASK_SERVICES_MAX, "count": len(chosen)},
             )
         return chosen
+
+    def clean_data_sensitivity(self) -> list[str]:
+        """The kinds ticked, in the engine's order, each once."""
+        ticked = set(self.cleaned_data["data_sensitivity"])
+        return [kind.value for kind in DataKind if kind.value in ticked]
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"] or USD.currency
 
     def clean_buyer_timezone(self) -> str:
         zone = self.cleaned_data["buyer_timezone"].strip()
@@ -251,6 +360,10 @@ class QuestionnaireForm(FactorQuestions):
             "certifications": sorted(set(data.get("certifications") or [])),
             "budget": data.get("budget"),
             "needs_24_7": bool(data.get("needs_24_7")),
+            "hours_per_week": data.get("hours_per_week"),
+            "data_sensitivity": list(data.get("data_sensitivity") or []),
+            "currency": data.get("currency") or USD.currency,
+            "require_certifications": bool(data.get("require_certifications")),
             "buyer_country": data.get("buyer_country") or "",
             "buyer_timezone": data.get("buyer_timezone") or "",
             "must": [item.value for item in Requirement if item.value in data["must"]],

@@ -64,9 +64,13 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def questionnaire_form(data=None, initial=None, version=None) -> QuestionnaireForm:
-    """The form with its preference choices, all read here rather than while rendering."""
+    """The form with its preference choices and the hours a week costs assume, all read
+    here rather than while rendering."""
     return QuestionnaireForm(
-        data, initial=initial, preference_choices=catalog_inputs.questionnaire_choices(version)
+        data,
+        initial=initial,
+        preference_choices=catalog_inputs.questionnaire_choices(version),
+        default_hours=catalog_inputs.cost_inputs(version).assumptions.hours_per_week,
     )
 
 
