@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from advisor.models import Recommendation
+from outsourcing.models import ExchangeRate
 
 EXPERT = '{"task_complexity": 5, "skill_scarcity": 5, "decision_authority": 5}'
 
@@ -112,3 +113,108 @@ def test_invalid_input_exits_non_zero_with_one_line_on_stderr(tmp_path):
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Task complexity must be between 1 and 5, not 9." in result.stderr
+
+
+def test_takes_the_work_s_hours_data_currency_and_certifications(two_services_two_vendors):
+    ExchangeRate.objects.create(
+        currency="EUR", name="Euro", per_usd="0.92", source="ECB", as_of="2026-01-02"
+    )
+    preferences = {
+        "hours_per_week": 120,
+        "data_sensitivity": ["payment_cards"],
+        "currency": "EUR",
+        "require_certifications": False,
+        "buyer_country": "US",
+    }
+    output = recommend(
+        "--answers",
+        EXPERT,
+        "--preferences",
+        json.dumps(preferences),
+        "--services",
+        "market-research",
+        "--save",
+    )
+    saved = Recommendation.objects.get()
+    for key, value in preferences.items():
+        assert saved.preferences[key] == value
+    required = output["certifications_required"]
+    assert "pci-dss" in [item["code"] for item in required]
+    assert all({"code", "name", "why"} <= item.keys() for item in required)
+    assert output["cost"] == saved.guidance["cost"]
+    assert {"risks", "kpis", "checklist"} <= output.keys()
+
+
+def test_prints_cost_and_certifications_required_even_when_empty(two_services_two_vendors):
+    output = recommend("--answers", EXPERT)
+    assert "cost" in output
+    assert output["certifications_required"] == []
+
+
+@pytest.mark.parametrize(
+    ("preferences", "message"),
+    [
+        ({"hours_per_week": 0}, "hours_per_week must be a whole number from 1 to 2,000"),
+        ({"hours_per_week": 2001}, "hours_per_week must be a whole number from 1 to 2,000"),
+        ({"hours_per_week": "40"}, "hours_per_week must be a whole number from 1 to 2,000"),
+        ({"data_sensitivity": ["gossip"]}, "data_sensitivity takes personal, payment_cards"),
+        ({"data_sensitivity": "personal"}, "“data_sensitivity” must be a list"),
+        ({"currency": "XYZ"}, "“XYZ” is not a currency we keep a rate for"),
+        ({"currency": 978}, "“currency” must be a string"),
+        ({"require_certifications": "no"}, "“require_certifications” must be true or false"),
+    ],
+)
+def test_bad_new_preferences_are_refused_and_save_nothing(
+    two_services_two_vendors, preferences, message
+):
+    with pytest.raises(CommandError, match=message):
+        recommend("--answers", EXPERT, "--preferences", json.dumps(preferences), "--save")
+    assert not Recommendation.objects.exists()
+
+
+def test_a_bad_currency_exits_1_with_one_line_on_stderr(tmp_path):
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    environment = {"DATABASE_URL": database, "PATH": ""}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"],
+        check=True,
+        cwd=settings.BASE_DIR,
+        env=environment,
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "recommend",
+            "--task",
+            "Research",
+            "--answers",
+            EXPERT,
+            "--preferences",
+            '{"currency": "XYZ"}',
+            "--save",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env=environment,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "“XYZ” is not a currency we keep a rate for (USD)." in result.stderr
+    count = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-v0",
+            "-c",
+            "from advisor.models import Recommendation; print(Recommendation.objects.count())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env=environment,
+    )
+    assert count.stdout.strip() == "0"

@@ -13,7 +13,18 @@ from advisor.engine import Requirement, Task
 from advisor.engine.factors import AnswerError, parse_answers
 
 CODE_LISTS = ("countries", "languages", "certifications")
-PREFERENCE_KEYS = (*CODE_LISTS, "budget", "needs_24_7", "buyer_country", "buyer_timezone", "must")
+PREFERENCE_KEYS = (
+    *CODE_LISTS,
+    "budget",
+    "needs_24_7",
+    "buyer_country",
+    "buyer_timezone",
+    "must",
+    "hours_per_week",
+    "data_sensitivity",
+    "currency",
+    "require_certifications",
+)
 
 
 class Command(BaseCommand):
@@ -38,8 +49,12 @@ class Command(BaseCommand):
             "--preferences",
             default="{}",
             help="A JSON object: countries, languages, certifications (lists of codes), "
-            "budget (USD per hour), needs_24_7, buyer_country, buyer_timezone, and must "
-            "(the names of those that are required).",
+            "budget (USD per hour), needs_24_7, buyer_country, buyer_timezone, must "
+            "(the names of those that are required), hours_per_week (1 to 2,000), "
+            "data_sensitivity (a list of personal, payment_cards, health, financial, "
+            "confidential), currency (USD or a code the catalog keeps a rate for) and "
+            "require_certifications (true unless the data's certifications should not "
+            "filter vendors).",
         )
         parser.add_argument("--save", action="store_true", help="Save it behind a share link.")
         parser.add_argument(
@@ -78,6 +93,8 @@ class Command(BaseCommand):
             "services": snapshot.services,
             "vendors": snapshot.vendors,
             "close_vendors": snapshot.close_vendors,
+            "cost": snapshot.guidance.get("cost"),
+            "certifications_required": snapshot.guidance.get("certifications_required", []),
             "risks": snapshot.guidance.get("risks", []),
             "kpis": snapshot.guidance.get("kpis", []),
             "checklist": snapshot.guidance.get("checklist", []),
@@ -132,9 +149,15 @@ class Command(BaseCommand):
             isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0
         ):
             raise ValueError("The preference “budget” must be a number of USD above 0.")
-        if not isinstance(raw.get("needs_24_7", False), bool):
-            raise ValueError("The preference “needs_24_7” must be true or false.")
-        for name in ("buyer_country", "buyer_timezone"):
+        for name in ("needs_24_7", "require_certifications"):
+            if not isinstance(raw.get(name, False), bool):
+                raise ValueError(f"The preference “{name}” must be true or false.")
+        for name in ("buyer_country", "buyer_timezone", "currency"):
             if not isinstance(raw.get(name, ""), str):
                 raise ValueError(f"The preference “{name}” must be a string.")
+        kinds = raw.get("data_sensitivity", [])
+        if not isinstance(kinds, list) or not all(isinstance(kind, str) for kind in kinds):
+            raise ValueError("The preference “data_sensitivity” must be a list of kinds of data.")
+        # The values themselves (hours, kinds, currency) are judged by the services,
+        # as the form's are: a bad one raises ValueError before anything is saved.
         return raw
