@@ -276,15 +276,24 @@ def compliance_blocks(guidance: dict, preferences: dict) -> tuple[Block, ...]:
     required = guidance.get("certifications_required") or []
     if required:
         condition = (
-            "We require each of these; a proposal without one will not be considered."
+            "We require those marked required; a proposal without one will not be considered."
             if preferences.get("require_certifications", True)
-            else "We expect these; if you lack one, say how you protect the data instead."
+            else "We expect those marked required; if you lack one, say how you protect the "
+            "data instead."
         )
         blocks += [
             paragraph(condition, lead="Certifications: "),
             table(
-                ("Certification", "Why", "What to send"),
-                [(item["name"], item.get("why", ""), item.get("ask", "")) for item in required],
+                ("Certification", "Required?", "Why", "What to send"),
+                [
+                    (
+                        item["name"],
+                        "Required" if item.get("must", True) else "Welcome, not required",
+                        item.get("why", ""),
+                        item.get("ask", ""),
+                    )
+                    for item in required
+                ],
             ),
         ]
     blocks += [

@@ -145,11 +145,14 @@ def preferences_for_matching(preferences: dict) -> Preferences:
 
 def data_kinds(preferences: dict) -> tuple[DataKind, ...]:
     """The kinds of data the work touches; an unknown one raises ValueError."""
-    try:
-        return tuple(DataKind(kind) for kind in preferences.get("data_sensitivity", ()))
-    except ValueError as error:
-        known = ", ".join(kind.value for kind in DataKind)
-        raise ValueError(f"data_sensitivity takes {known}; {error}.") from error
+    known = [kind.value for kind in DataKind]
+    kinds = preferences.get("data_sensitivity", ())
+    if unknown := [kind for kind in kinds if kind not in known]:
+        raise ValueError(
+            f"“{str(unknown[0])[:40]}” is not a kind of data we know; "
+            f"data_sensitivity takes {', '.join(known)}."
+        )
+    return tuple(DataKind(kind) for kind in kinds)
 
 
 def exchange_for(currency: str, rates: Mapping[str, Exchange]) -> Exchange:

@@ -128,7 +128,7 @@ def test_costs_come_in_the_buyers_currency(shipped_catalog):
     ("preferences", "message"),
     [
         ({"currency": "XYZ"}, "“XYZ” is not a currency we keep a rate for"),
-        ({"data_sensitivity": ["secrets"]}, "data_sensitivity takes personal"),
+        ({"data_sensitivity": ["secrets"]}, "“secrets” is not a kind of data we know"),
         ({"hours_per_week": 0}, "hours_per_week must be a whole number from 1 to 2,000"),
         ({"hours_per_week": 2001}, "hours_per_week must be a whole number"),
         ({"hours_per_week": "40"}, "hours_per_week must be a whole number"),

@@ -101,7 +101,8 @@ def test_the_word_file_asks_what_a_vendor_must_answer(client, brief):
         "Cover: Around the clock, every day of the year (24/7).",
         "Languages: English and Spanish.",
         "The work touches payment card data and personal data about identifiable people.",
-        "PCI DSS | The work takes card payments. | Ask for the attestation of compliance",
+        "PCI DSS | Required | The work takes card payments. "
+        "| Ask for the attestation of compliance",
         "Service level | 80% of contacts answered within 20 seconds | Customers wait less.",
         "First-contact resolution | 70% or more | Fewer repeat calls.",
         "your rate for each role in EUR",
@@ -194,7 +195,10 @@ def test_assumed_hours_and_certifications_not_required_are_said_so(db):
         "About 40 hours of work a week (an assumption: please price the volume you think "
         "the work needs)." in texts
     )
-    assert "We expect these; if you lack one, say how you protect the data instead." in texts
+    assert (
+        "We expect those marked required; if you lack one, say how you protect the data instead."
+        in texts
+    )
     assert "The work touches health information." in texts
 
 
