@@ -72,9 +72,7 @@ def test_a_brief_keeps_the_measures_it_was_saved_with(client, shipped_catalog, m
     assert "Renamed" not in page
 
 
-def test_a_brief_saved_before_the_measures_shows_none_of_them(
-    client, shipped_catalog
-):
+def test_a_brief_saved_before_the_measures_shows_none_of_them(client, shipped_catalog):
     saved = recommendation_create(
         task=Task("Market sizing for a new product"), answers=answers_of(RESEARCH), preferences={}
     )
