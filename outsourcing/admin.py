@@ -24,6 +24,12 @@ from outsourcing.models import (
     ServiceCategory,
     Vendor,
 )
+from outsourcing.resources import (
+    CatalogImportExportMixin,
+    RateCardResource,
+    ServiceResource,
+    VendorResource,
+)
 
 
 def is_id(value) -> bool:
@@ -130,7 +136,8 @@ class ServiceCategoryAdmin(IdCheckingModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(ActivatableAdmin):
+class ServiceAdmin(CatalogImportExportMixin, ActivatableAdmin):
+    resource_classes = [ServiceResource]
     list_display = ["name", "category", "process_type", "is_active", "vendor_count"]
     list_filter = ["process_type", "category", "is_active"]
     list_select_related = ["category"]
@@ -163,7 +170,8 @@ class ServiceAdmin(ActivatableAdmin):
 
 
 @admin.register(Vendor)
-class VendorAdmin(ActivatableAdmin):
+class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
+    resource_classes = [VendorResource]
     list_display = [
         "name",
         "headquarters",
@@ -254,7 +262,8 @@ class CertificationAdmin(IdCheckingModelAdmin):
 
 
 @admin.register(RateCard)
-class RateCardAdmin(IdCheckingModelAdmin):
+class RateCardAdmin(CatalogImportExportMixin, IdCheckingModelAdmin):
+    resource_classes = [RateCardResource]
     list_display = ["category", "country", "hourly_low", "hourly_high", "as_of", "source"]
     list_filter = ["category", "as_of"]
     search_fields = ["category__name", "source"]

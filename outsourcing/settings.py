@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_htmx",
     "axes",
+    "import_export",
     "outsourcing",
     "advisor",
 ]
@@ -251,6 +252,16 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # write replaces it at once; this bounds how long a write that bypasses the ORM
 # (raw SQL) stays unseen.
 CATALOG_VERSION_SECONDS = 5 * 60
+
+# Importing and exporting the catalog in the admin (outsourcing/resources.py): importing
+# takes the model's change permission, exporting its view permission; an import runs in
+# one transaction, so a file with any failing row changes nothing. Between the preview
+# and the confirmation the file waits in the default cache, which every worker (and,
+# with REDIS_URL, every machine) shares.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 # The directory's page size; the filters are in outsourcing/forms.py.
 VENDORS_PER_PAGE = 12
