@@ -11,18 +11,22 @@ one through the ORM: the signals that bump the catalog version and refresh match
 copies of each vendor fire as for an edit in the admin.
 """
 
+import re
 from datetime import datetime
 from decimal import InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django_countries import countries
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ExportForm
+from import_export.forms import ExportForm, ImportForm
+from import_export.resources import Diff
+from import_export.results import Result, RowResult
 
 from advisor.engine import Factor
 from outsourcing.catalog_version import bump_catalog_version
@@ -124,6 +128,19 @@ class SlugsWidget(widgets.ManyToManyWidget):
         return ",".join(sorted(str(getattr(item, self.field)) for item in items))
 
 
+class StylelessDiff(Diff):
+    """The preview's changes as bare <ins> and <del>: diff-match-patch writes inline
+    styles, which the Content Security Policy refuses (import-export's import.css
+    colours the two tags instead)."""
+
+    def as_html(self):
+        return [mark_safe(STYLED_TAG.sub(r"<\1>", html)) for html in super().as_html()]
+
+
+# The cell's text is escaped, so "<" starts a tag.
+STYLED_TAG = re.compile(r'<(ins|del) style="[^"<]*">')
+
+
 class CatalogResource(resources.ModelResource):
     """What every catalog import shares: the model's own validation, unchanged rows
     reported and skipped, and every problem reported against its row and field."""
@@ -166,8 +183,13 @@ class CatalogResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def get_diff_class(self):
+        return StylelessDiff
+
     def import_data(self, dataset, **kwargs):
         result = super().import_data(dataset, **kwargs)
+        # The report pairs each failing row's cells with the columns they came from.
+        result.file_headers = list(dataset.headers or [])
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             # Rolled back: its saves bumped the catalog version inside the transaction,
             # so this process may have cached rows that never existed under it.
@@ -239,6 +261,12 @@ class VendorResource(CatalogResource):
         ]
         export_order = fields
 
+    def export(self, queryset=None, **kwargs):
+        # Each vendor's services, languages and certifications in three queries in all.
+        if queryset is not None:
+            queryset = queryset.prefetch_related("services", "languages", "certifications")
+        return super().export(queryset=queryset, **kwargs)
+
 
 class RateCardResource(CatalogResource):
     category = fields.Field("category", "category", SlugWidget(ServiceCategory, "slug"))
@@ -260,17 +288,99 @@ class RateCardResource(CatalogResource):
         export_order = fields
 
 
+class CatalogImportForm(ImportForm):
+    """The format is taken from the file's name when none is chosen: import-export
+    guesses it in the browser, and this form also works without scripts."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        file = cleaned.get("import_file")
+        if not cleaned.get("format") and file:
+            extension = file.name.rpartition(".")[2].lower()
+            choices = {str(label).lower(): value for value, label in self.fields["format"].choices}
+            if extension in choices and choices[extension]:
+                cleaned["format"] = choices[extension]
+            else:
+                self.add_error("format", "Choose the file's format: CSV or Excel (xlsx).")
+        return cleaned
+
+
+class CatalogExportForm(ExportForm):
+    """CSV is chosen to start with (import-export starts with an empty choice)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = [
+            choice for choice in self.fields["format"].choices if choice[0] != ""
+        ]
+
+
+def import_summary(result: Result, plural: str) -> str:
+    """What confirming the previewed file would do, in a sentence."""
+    totals = result.totals
+    return (
+        f"This file adds {totals[RowResult.IMPORT_TYPE_NEW]} {plural}, changes "
+        f"{totals[RowResult.IMPORT_TYPE_UPDATE]} and leaves "
+        f"{totals[RowResult.IMPORT_TYPE_SKIP]} unchanged. Nothing is saved until you "
+        "confirm."
+    )
+
+
+def import_report(result: Result, key_columns: list[str]) -> list[dict[str, object]]:
+    """One line for each problem of each failing row: the row as a spreadsheet numbers
+    it (the header is row 1), the entry (its name and key), the column, the value in
+    the file and what is wrong with it."""
+    headers = getattr(result, "file_headers", [])
+    problems: list[dict[str, object]] = []
+    for row in result.invalid_rows:
+        cells = dict(zip(headers, row.values, strict=False))
+        keys = " · ".join(text(cells.get(column)) for column in key_columns)
+        name = text(cells.get("name"))
+        entry = f"{name} ({keys})" if name and keys else name or keys
+        for field, errors in row.error_dict.items():
+            column = "" if field == NON_FIELD_ERRORS else field
+            for message in errors:
+                problems.append(
+                    {
+                        "row": row.number + 1,
+                        "entry": entry,
+                        "column": column,
+                        "value": text(cells.get(column)) if column else "",
+                        "message": message,
+                    }
+                )
+    return problems
+
+
 class CatalogImportExportMixin(ImportExportMixin):
     """The admin's side: "Import" and "Export" on a catalog list, CSV and Excel.
 
     Imports need the model's change permission and exports its view permission
     (IMPORT_EXPORT_*_PERMISSION_CODE in settings). An export carries every column, so it
-    imports back unchanged; import-export's form for picking columns needs inline
-    scripts, which the Content Security Policy refuses."""
+    imports back unchanged: import-export's form for picking columns needs inline
+    scripts, which the Content Security Policy refuses. The import page
+    (templates/admin/outsourcing/import.html) says what confirming would do and lists
+    each failing row's problems by row, column and value."""
 
     formats = [CSV, XLSX]
-    export_form_class = ExportForm
+    import_form_class = CatalogImportForm
+    export_form_class = CatalogExportForm
     import_error_display = ("message", "row")
+    import_template_name = "admin/outsourcing/import.html"
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if (result := context.get("result")) is not None:
+            resource = self.get_import_resource_classes(request)[0]
+            plural = str(self.model._meta.verbose_name_plural)
+            context["import_summary"] = import_summary(result, plural)
+            context["import_report"] = import_report(result, resource._meta.import_id_fields)
+        return response
 
     def process_dataset(self, dataset, form, request, **kwargs):
         # The confirmed import: rows that passed the preview may fail now (another

@@ -148,16 +148,30 @@ def test_a_file_with_one_bad_row_imports_nothing_and_names_the_row_and_field(
     assert report(response) == [
         (3, "hourly_rate_min", "The minimum rate ($90) is above the maximum ($40).")
     ]
-    page = response.text
-    assert "Some rows failed to validate" in page
-    assert "hourly_rate_min" in page
-    assert "Import Vendor 3" in page
+    assert "Nothing was imported: 1 of 5 rows failed" in response.text
+    # Row 4 as a spreadsheet numbers it: the header is row 1.
+    assert response.context["import_report"] == [
+        {
+            "row": 4,
+            "entry": "Import Vendor 3 (import-vendor-3)",
+            "column": "hourly_rate_min",
+            "value": "90",
+            "message": "The minimum rate ($90) is above the maximum ($40).",
+        }
+    ]
+    report_table = response.text.split('class="import-report"')[1].split("</table>")[0]
+    for cell in ["<td>4</td>", "Import Vendor 3 (import-vendor-3)", "<code>hourly_rate_min"]:
+        assert cell in report_table
     assert not Vendor.objects.exists()
     assert not ServiceOffer.objects.exists()
 
     rows[2]["hourly_rate_min"] = "30"
     preview = upload(editor_client, "vendor", as_csv(rows))
     assert kinds(preview) == ["new"] * 5
+    assert (
+        "This file adds 5 vendors, changes 0 and leaves 0 unchanged. "
+        "Nothing is saved until you confirm."
+    ) in preview.text
     assert not Vendor.objects.exists()  # a preview changes nothing
     done = confirm(editor_client, "vendor", preview)
     assert done.status_code == 302
@@ -237,6 +251,16 @@ def test_an_unchanged_export_imports_as_no_change(editor_client, catalog):
     assert kinds(preview) == ["skip", "skip"]
     confirm(editor_client, "vendor", preview)
     assert list(Vendor.objects.values().order_by("pk")) == before
+
+
+def test_an_export_reads_the_vendors_related_rows_in_a_few_queries(
+    editor_client, catalog, django_assert_max_num_queries
+):
+    for _ in range(20):
+        VendorFactory(services=[catalog["research"]], certifications=[catalog["iso"]])
+    with django_assert_max_num_queries(15):
+        exported = export(editor_client, "vendor")
+    assert len(exported.decode().splitlines()) == 21
 
 
 def test_an_edited_export_previews_its_changes_and_updates_in_place(editor_client, catalog):
@@ -390,6 +414,7 @@ def test_a_bad_rate_card_names_its_row_and_field(editor_client, catalog):
         (2, "category"),
         (2, "country"),
     ]
+    assert {problem["entry"] for problem in response.context["import_report"]} == {"nowhere · QQ"}
     assert not RateCard.objects.exists()
 
 
@@ -454,9 +479,28 @@ def test_the_import_page_lists_the_columns_and_loads_scripts_from_static_only(ed
     assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
+def test_the_format_is_taken_from_the_file_name_when_none_is_chosen(editor_client, catalog):
+    """import-export picks it in the browser; without scripts the form still works."""
+    preview = upload(editor_client, "vendor", as_csv([vendor_row(1)]), "vendors.CSV", fmt="")
+    assert kinds(preview) == ["new"]
+    refused = upload(editor_client, "vendor", as_csv([vendor_row(1)]), "vendors.txt", fmt="")
+    assert refused.context["form"].errors["format"] == [
+        "Choose the file's format: CSV or Excel (xlsx)."
+    ]
+
+
+def test_the_preview_marks_changes_without_inline_styles(editor_client, catalog):
+    VendorFactory(slug="lima", name="Lima", services=[catalog["research"]])
+    rows = list(csv.DictReader(io.StringIO(export(editor_client, "vendor").decode())))
+    rows[0]["name"] = "Lima Research"
+    preview = upload(editor_client, "vendor", as_csv(rows))
+    assert "<ins>Research</ins>" in preview.text or "<ins> Research</ins>" in preview.text
+    assert "style=" not in preview.text
+
+
 def test_the_export_page_has_no_inline_script(editor_client):
     page = editor_client.get(reverse("admin:outsourcing_vendor_export")).text
     assert "<script>" not in page
     assert "onchange=" not in page
-    assert 'name="format"' in page
-
+    assert '<option value="0">csv</option>' in page
+    assert "---" not in page  # no empty choice to trip over: CSV unless Excel is picked
