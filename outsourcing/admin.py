@@ -5,14 +5,16 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminRadioSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
 from django_countries import countries
 
+from advisor.engine import FACTOR_TEXTS, Factor
 from outsourcing.models import (
     Certification,
     CostAssumptions,
@@ -37,12 +39,51 @@ def is_id(value) -> bool:
     return text.isascii() and text.isdigit() and int(text) < 2**63
 
 
-class IdsAutocomplete(AutocompleteSelectMultiple):
+class ChipsAutocomplete(AutocompleteSelectMultiple):
+    """The admin's searchable multi-select, without select2's clear-everything button: each
+    pick has its own remove button, and the extra one sits inside the list of picks,
+    where screen readers (and axe-core) expect only list items."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
+
+
+class IdsAutocomplete(ChipsAutocomplete):
     """Redisplays a refused form without querying for ids that cannot exist (Django's
     widget passes them to the database and fails there)."""
 
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, [item for item in value if is_id(item)], attr)
+
+
+class CountriesAutocomplete(ChipsAutocomplete):
+    """The services' searchable multi-select for a list of countries: options come from
+    the vendor admin's country search (VendorAdmin.country_search), not a related model."""
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:outsourcing_vendor_countries")
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [code for code in value if code in countries]
+        options = [
+            self.create_option(name, code, countries.name(code), True, index)
+            for index, code in enumerate(chosen)
+        ]
+        return [(None, options, 0)]
+
+
+def name_rank(term: str) -> Case:
+    """0 for a name that starts with the term, 1 for one that contains it, 2 for the rest."""
+    return Case(
+        When(name__istartswith=term, then=Value(0)),
+        When(name__icontains=term, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def service_label(service) -> str:
+    return f"{service.name} · {service.category.name}"
 
 
 class IdsField(forms.ModelMultipleChoiceField):
@@ -59,6 +100,13 @@ class IdsField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super().clean(value)
+
+
+class ServicesField(IdsField):
+    """A vendor's services, each shown with its category, as the autocomplete offers it."""
+
+    def label_from_instance(self, obj):
+        return service_label(obj)
 
 
 # The id field of each row of a list-editable changelist (its formset's prefix is "form").
@@ -86,6 +134,36 @@ class IdCheckingModelAdmin(admin.ModelAdmin):
             )
             return HttpResponseRedirect(request.get_full_path())
         return super().changelist_view(request, extra_context)
+
+
+class NameFirstSearch:
+    """Search results (the autocomplete's options above all) with names that start with
+    the text first, then names that contain it, then matches in other fields: typing
+    "Website" offers "Website build" before a service whose summary mentions websites."""
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(  # type: ignore[misc]
+            request, queryset, search_term
+        )
+        if term := search_term.strip():
+            queryset = queryset.annotate(name_rank=name_rank(term)).order_by("name_rank", "name")
+        return queryset, may_have_duplicates
+
+
+class HeadquartersFilter(admin.SimpleListFilter):
+    """The countries vendors have their headquarters in, not all 249."""
+
+    title = "headquarters"
+    parameter_name = "headquarters__exact"
+
+    def lookups(self, request, model_admin):
+        used = Vendor.objects.order_by().values_list("headquarters", flat=True).distinct()
+        return [(code, countries.name(code)) for code in sorted(used, key=countries.name)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(headquarters=self.value())
+        return queryset
 
 
 class DeliveryCountryFilter(admin.SimpleListFilter):
@@ -135,8 +213,19 @@ class ServiceCategoryAdmin(IdCheckingModelAdmin):
         return category.service_count
 
 
+def profile_answer_field(factor: Factor) -> forms.TypedChoiceField:
+    """One typical answer, chosen by the question and the choices the buyer reads."""
+    text = FACTOR_TEXTS[factor]
+    return forms.TypedChoiceField(
+        label=text.question,
+        choices=[(choice.value, choice.text) for choice in text.choices],
+        coerce=int,
+        widget=AdminRadioSelect,
+    )
+
+
 @admin.register(Service)
-class ServiceAdmin(CatalogImportExportMixin, ActivatableAdmin):
+class ServiceAdmin(NameFirstSearch, CatalogImportExportMixin, ActivatableAdmin):
     resource_classes = [ServiceResource]
     list_display = ["name", "category", "process_type", "is_active", "vendor_count"]
     list_filter = ["process_type", "category", "is_active"]
@@ -148,21 +237,31 @@ class ServiceAdmin(CatalogImportExportMixin, ActivatableAdmin):
         (None, {"fields": ["name", "slug", "category", "process_type", "is_active"]}),
         ("What it is", {"fields": ["summary", "description", "typical_tasks"]}),
         (
-            "Typical answer profile (1 to 5)",
+            "Typical answer profile",
             {
                 "description": "The answers a buyer outsourcing this service would typically "
-                "give. The advisor matches buyers to services by these.",
-                "fields": [
-                    ("task_complexity", "skill_scarcity", "decision_authority"),
-                    ("process_definition", "core_proximity", "customization"),
-                    ("driving_force", "technology", "customer_contact"),
-                ],
+                "give, in the words the buyer reads. The advisor matches buyers to "
+                "services by these.",
+                "fields": [factor.value for factor in Factor],
             },
         ),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(vendor_count=Count("vendors"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category")
+            .annotate(vendor_count=Count("vendors"))
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in Factor:
+            return profile_answer_field(Factor(db_field.name))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def autocomplete_label(self, service):
+        return service_label(service)
 
     @admin.display(description="vendors", ordering="vendor_count")
     def vendor_count(self, service):
@@ -178,9 +277,10 @@ class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
         "rate_range",
         "coverage",
         "team_size",
-        "is_active",
-        "is_verified",
-        "is_sample",
+        # Short headings, so the list fits a 1440 px screen beside both sidebars.
+        "active",
+        "verified",
+        "sample",
     ]
     list_filter = [
         "is_active",
@@ -188,15 +288,15 @@ class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
         "is_sample",
         "services__process_type",
         "services__category",
-        "headquarters",
+        HeadquartersFilter,
         DeliveryCountryFilter,
         "certifications",
         "coverage",
     ]
     search_fields = ["name", "pitch", "description", "services__name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["services"]
-    filter_horizontal = ["languages", "certifications"]
+    # One searchable multi-select for every many-valued field: a pick never drops another.
+    autocomplete_fields = ["services", "languages", "certifications"]
     actions = ["activate", "deactivate", "mark_verified"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -237,11 +337,62 @@ class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in self.autocomplete_fields:
             kwargs["widget"] = IdsAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_manytomany(db_field, request, form_class=IdsField, **kwargs)
+        form_class = IdsField
+        if db_field.name == "services":
+            kwargs["queryset"] = Service.objects.select_related("category")
+            form_class = ServicesField
+        return super().formfield_for_manytomany(db_field, request, form_class=form_class, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "delivery_countries":
+            kwargs["widget"] = CountriesAutocomplete(db_field, self.admin_site)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_urls(self):
+        search = path(
+            "countries/",
+            self.admin_site.admin_view(self.country_search),
+            name="outsourcing_vendor_countries",
+        )
+        return [search, *super().get_urls()]
+
+    def country_search(self, request):
+        """Countries for the delivery countries' autocomplete, as select2 reads them:
+        names that start with the text first, then names that contain it, then codes."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip().casefold()
+        matches = [
+            (
+                0 if name.casefold().startswith(term) else 1 if term in name.casefold() else 2,
+                name,
+                code,
+            )
+            for code, name in countries
+            if term in name.casefold() or term == code.casefold()
+        ]
+        return JsonResponse(
+            {
+                "results": [{"id": code, "text": name} for _, name, code in sorted(matches)],
+                "pagination": {"more": False},
+            }
+        )
 
     @admin.display(description="rate (USD/h)", ordering="hourly_rate_min")
     def rate_range(self, vendor):
         return vendor.rate_range
+
+    @admin.display(boolean=True, ordering="is_active")
+    def active(self, vendor):
+        return vendor.is_active
+
+    @admin.display(boolean=True, ordering="is_verified")
+    def verified(self, vendor):
+        return vendor.is_verified
+
+    @admin.display(boolean=True, ordering="is_sample")
+    def sample(self, vendor):
+        return vendor.is_sample
 
     @admin.action(description="Mark the selected vendors as verified")
     def mark_verified(self, request, queryset):
@@ -250,13 +401,13 @@ class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(IdCheckingModelAdmin):
+class LanguageAdmin(NameFirstSearch, IdCheckingModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Certification)
-class CertificationAdmin(IdCheckingModelAdmin):
+class CertificationAdmin(NameFirstSearch, IdCheckingModelAdmin):
     list_display = ["name", "code", "description"]
     search_fields = ["name", "code", "description"]
 

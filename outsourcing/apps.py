@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.core import checks
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
@@ -49,3 +50,11 @@ class OutsourcingConfig(AppConfig):
             pre_delete.connect(offers.held_deleting, sender=model, dispatch_uid=f"offers-{model}")
             post_delete.connect(offers.held_deleted, sender=model, dispatch_uid=f"offers-{model}")
         checks.register(check_trusted_proxies, checks.Tags.security, deploy=True)
+
+
+class CatalogAdminConfig(admin_apps.AdminConfig):
+    """The admin, with the site that lists the catalog first (outsourcing/sites.py).
+    Not this module's default: "outsourcing" in INSTALLED_APPS means OutsourcingConfig."""
+
+    default = False
+    default_site = "outsourcing.sites.CatalogAdminSite"
