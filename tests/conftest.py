@@ -9,6 +9,25 @@ from django.core.management import call_command
 from tests.factories import ServiceFactory, VendorFactory, catalog_editor
 
 
+def transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    marked = marker is not None and marker.kwargs.get("transaction", False)
+    fixtures = getattr(item, "fixturenames", ())
+    return marked or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]):
+    """Transactional tests (the browser's live server, the backup) leave every table
+    empty when they end, rows made by data migrations included, so they run last, as
+    Django orders them. pytest-randomly 5 shuffles after pytest-django has ordered the
+    tests; this outer wrapper puts the transactional ones back at the end, keeping the
+    shuffle within each group (the sort is stable)."""
+    result = yield
+    items.sort(key=transactional)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached catalog data and fragments belong
