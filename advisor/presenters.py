@@ -4,7 +4,7 @@ and a saved brief."""
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import quote, urljoin
@@ -448,6 +448,9 @@ def vendor_entry(match: dict, currency: str = "USD") -> dict:
         "monthly": money_range(monthly_low, monthly_high, currency)
         if monthly_low is not None and monthly_high is not None
         else "",
+        "reviewed_on": date.fromisoformat(reviewed)
+        if (reviewed := match.get("reviewed_on"))
+        else None,
     }
 
 

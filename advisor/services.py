@@ -355,13 +355,18 @@ def cost_estimate(
 
 
 def vendor_contacts(ids: Iterable[int | None]) -> dict[int, dict]:
-    """How to reach each shown vendor and its smallest engagement: what matching
-    does not need but a shortlist does."""
+    """How to reach each shown vendor, its smallest engagement and when an editor last
+    reviewed its details: what matching does not need but a shortlist does."""
     return {
-        pk: {"contact_email": email, "contact_url": url, "minimum_engagement": minimum}
-        for pk, email, url, minimum in Vendor.objects.filter(
+        pk: {
+            "contact_email": email,
+            "contact_url": url,
+            "minimum_engagement": minimum,
+            "reviewed_on": reviewed.isoformat() if reviewed else None,
+        }
+        for pk, email, url, minimum, reviewed in Vendor.objects.filter(
             pk__in=[i for i in ids if i]
-        ).values_list("pk", "contact_email", "contact_url", "minimum_engagement")
+        ).values_list("pk", "contact_email", "contact_url", "minimum_engagement", "reviewed_on")
     }
 
 

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AdminRadioSelect, AutocompleteSelectMultiple
@@ -12,9 +13,13 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django_countries import countries
+from simple_history.admin import SimpleHistoryAdmin
 
 from advisor.engine import FACTOR_TEXTS, Factor
+from outsourcing import history
 from outsourcing.models import (
     Certification,
     CostAssumptions,
@@ -25,6 +30,8 @@ from outsourcing.models import (
     Service,
     ServiceCategory,
     Vendor,
+    needs_review,
+    review_due_before,
 )
 from outsourcing.resources import (
     CatalogImportExportMixin,
@@ -180,24 +187,118 @@ class DeliveryCountryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ActivatableAdmin(IdCheckingModelAdmin):
+class CatalogAdmin(SimpleHistoryAdmin, IdCheckingModelAdmin):
+    """A catalog model's admin, with its history: each change, who made it, and each
+    field before and after (django-simple-history's "History" page)."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # The state before the change, if no history holds it yet.
+            history.record(
+                self.model, [obj.pk], reason=history.BEFORE_HISTORY, unrecorded_only=True
+            )
+        super().save_model(request, obj, form, change)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        if any(field.many_to_one for field in self.model._meta.fields):
+            return super().get_history_queryset(request, history_manager, pk_name, object_id)
+        # simple-history calls select_related() with no fields for a model with no
+        # foreign key, which Django deprecates.
+        return history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is shown, never saved back: simple-history would save a posted
+        # version for anyone who may read the history.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def update_recorded(self, request, queryset, reason: str, **changes) -> int:
+        """`queryset.update(**changes)` for a bulk action, recorded in each row's history."""
+        ids = list(queryset.values_list("pk", flat=True))
+        history.record(self.model, ids, reason=history.BEFORE_HISTORY, unrecorded_only=True)
+        changed = self.model._default_manager.filter(pk__in=ids).update(**changes)
+        history.record(self.model, ids, user=request.user, reason=reason)
+        return changed
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        months = settings.CATALOG_REVIEW_MONTHS
+        return [
+            ("due", f"Needs review (never, or over {months} months ago)"),
+            ("current", f"Reviewed in the last {months} months"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(needs_review())
+        if self.value() == "current":
+            return queryset.filter(reviewed_on__gte=review_due_before())
+        return queryset
+
+
+class ReviewedAdmin(CatalogAdmin):
+    """Models with a last review (outsourcing.models.Reviewed): an edit of a reviewed
+    field in the admin, or the "Mark reviewed" action, stamps today and the editor."""
+
+    actions = ["mark_reviewed"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "reviewed_on", "reviewed_by"]
+
+    def save_model(self, request, obj, form, change):
+        # Many-to-many fields (certifications) are in changed_data too.
+        if set(form.changed_data) & set(obj.REVIEWED_FIELDS):
+            obj.reviewed_on = timezone.localdate()
+            obj.reviewed_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description="Mark the selected %(verbose_name_plural)s reviewed today",
+        permissions=["change"],
+    )
+    def mark_reviewed(self, request, queryset):
+        changed = self.update_recorded(
+            request,
+            queryset,
+            "Marked reviewed",
+            reviewed_on=timezone.localdate(),
+            reviewed_by=request.user,
+        )
+        self.message_user(request, f"Marked {changed} reviewed today.", messages.SUCCESS)
+
+
+class ActivatableAdmin(CatalogAdmin):
     """Bulk actions for models with an `is_active` flag that hides rows from buyers."""
 
     actions = ["activate", "deactivate"]
+    readonly_fields = ["public_page"]
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        """An inactive entry's page opens as a preview for editors (outsourcing/views.py)."""
+        if obj is None or obj.pk is None:
+            return "—"
+        label = "View the public page" if obj.is_active else "Preview the public page"
+        return format_html('<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(), label)
 
     @admin.action(description="Activate the selected %(verbose_name_plural)s")
     def activate(self, request, queryset):
-        changed = queryset.update(is_active=True)
+        changed = self.update_recorded(request, queryset, "Activated", is_active=True)
         self.message_user(request, f"Activated {changed} of them.", messages.SUCCESS)
 
     @admin.action(description="Deactivate the selected %(verbose_name_plural)s (hide from buyers)")
     def deactivate(self, request, queryset):
-        changed = queryset.update(is_active=False)
+        changed = self.update_recorded(request, queryset, "Deactivated", is_active=False)
         self.message_user(request, f"Deactivated {changed} of them.", messages.SUCCESS)
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(IdCheckingModelAdmin):
+class ServiceCategoryAdmin(CatalogAdmin):
     list_display = ["name", "position", "service_count"]
     list_editable = ["position"]
     # Counting makes a GROUP BY query, which ignores Meta.ordering.
@@ -225,7 +326,7 @@ def profile_answer_field(factor: Factor) -> forms.TypedChoiceField:
 
 
 @admin.register(Service)
-class ServiceAdmin(NameFirstSearch, CatalogImportExportMixin, ActivatableAdmin):
+class ServiceAdmin(CatalogImportExportMixin, NameFirstSearch, ActivatableAdmin):
     resource_classes = [ServiceResource]
     list_display = ["name", "category", "process_type", "is_active", "vendor_count"]
     list_filter = ["process_type", "category", "is_active"]
@@ -234,7 +335,10 @@ class ServiceAdmin(NameFirstSearch, CatalogImportExportMixin, ActivatableAdmin):
     search_fields = ["name", "summary", "description", "typical_tasks"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "category", "process_type", "is_active"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "category", "process_type", ("is_active", "public_page")]},
+        ),
         ("What it is", {"fields": ["summary", "description", "typical_tasks"]}),
         (
             "Typical answer profile",
@@ -269,7 +373,7 @@ class ServiceAdmin(NameFirstSearch, CatalogImportExportMixin, ActivatableAdmin):
 
 
 @admin.register(Vendor)
-class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
+class VendorAdmin(CatalogImportExportMixin, ReviewedAdmin, ActivatableAdmin):
     resource_classes = [VendorResource]
     list_display = [
         "name",
@@ -286,6 +390,7 @@ class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
         "is_active",
         "is_verified",
         "is_sample",
+        NeedsReviewFilter,
         "services__process_type",
         "services__category",
         HeadquartersFilter,
@@ -297,8 +402,8 @@ class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
     prepopulated_fields = {"slug": ["name"]}
     # One searchable multi-select for every many-valued field: a pick never drops another.
     autocomplete_fields = ["services", "languages", "certifications"]
-    actions = ["activate", "deactivate", "mark_verified"]
-    readonly_fields = ["created_at", "updated_at"]
+    actions = ["activate", "deactivate", "mark_verified", "mark_reviewed"]
+    readonly_fields = ["created_at", "updated_at", "public_page"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "pitch", "description", "website", "founded_year"]}),
         (
@@ -330,7 +435,16 @@ class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
         ("Certifications", {"fields": ["certifications"]}),
         (
             "Status",
-            {"fields": ["is_active", "is_verified", "is_sample", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    ("is_active", "public_page"),
+                    "is_verified",
+                    "is_sample",
+                    ("reviewed_on", "reviewed_by"),
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 
@@ -396,27 +510,29 @@ class VendorAdmin(CatalogImportExportMixin, ActivatableAdmin):
 
     @admin.action(description="Mark the selected vendors as verified")
     def mark_verified(self, request, queryset):
-        changed = queryset.update(is_verified=True)
+        changed = self.update_recorded(request, queryset, "Marked verified", is_verified=True)
         self.message_user(request, f"Marked {changed} vendor(s) as verified.", messages.SUCCESS)
 
 
 @admin.register(Language)
-class LanguageAdmin(NameFirstSearch, IdCheckingModelAdmin):
+class LanguageAdmin(NameFirstSearch, CatalogAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Certification)
-class CertificationAdmin(NameFirstSearch, IdCheckingModelAdmin):
+class CertificationAdmin(NameFirstSearch, CatalogAdmin):
     list_display = ["name", "code", "description"]
     search_fields = ["name", "code", "description"]
 
 
 @admin.register(RateCard)
-class RateCardAdmin(CatalogImportExportMixin, IdCheckingModelAdmin):
+class RateCardAdmin(CatalogImportExportMixin, ReviewedAdmin):
     resource_classes = [RateCardResource]
-    list_display = ["category", "country", "hourly_low", "hourly_high", "as_of", "source"]
-    list_filter = ["category", "as_of"]
+    list_display = [
+        "category", "country", "hourly_low", "hourly_high", "as_of", "source", "reviewed_on",
+    ]  # fmt: skip
+    list_filter = ["category", "as_of", NeedsReviewFilter]
     search_fields = ["category__name", "source"]
     fieldsets = [
         (None, {"fields": ["category", "country", ("hourly_low", "hourly_high")]}),
@@ -425,14 +541,14 @@ class RateCardAdmin(CatalogImportExportMixin, IdCheckingModelAdmin):
             {
                 "description": "Buyers see the source, its link and its date beside "
                 "every cost worked out from this card; older than a year is flagged.",
-                "fields": ["source", "source_url", "as_of"],
+                "fields": ["source", "source_url", "as_of", ("reviewed_on", "reviewed_by")],
             },
         ),
     ]
 
 
 @admin.register(CountryCost)
-class CountryCostAdmin(IdCheckingModelAdmin):
+class CountryCostAdmin(CatalogAdmin):
     list_display = ["country", "attrition_low", "attrition_high", "statutory_high", "as_of"]
     fieldsets = [
         (None, {"fields": ["country"]}),
@@ -446,7 +562,7 @@ class CountryCostAdmin(IdCheckingModelAdmin):
 
 
 @admin.register(CostAssumptions)
-class CostAssumptionsAdmin(IdCheckingModelAdmin):
+class CostAssumptionsAdmin(CatalogAdmin):
     fieldsets = [
         (None, {"fields": ["hours_per_week", "attrition"]}),
         (
@@ -471,7 +587,7 @@ class CostAssumptionsAdmin(IdCheckingModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(IdCheckingModelAdmin):
+class ExchangeRateAdmin(CatalogAdmin):
     list_display = ["currency", "name", "per_usd", "as_of", "source"]
     search_fields = ["currency", "name"]
 

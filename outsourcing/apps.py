@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 
 class OutsourcingConfig(AppConfig):
@@ -9,7 +9,7 @@ class OutsourcingConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
-        from outsourcing import offers
+        from outsourcing import history, offers
         from outsourcing.catalog_version import catalog_changed, catalog_m2m_changed
         from outsourcing.models import (
             Certification,
@@ -36,6 +36,7 @@ class OutsourcingConfig(AppConfig):
                 sender=getattr(Vendor, field).through,
                 dispatch_uid=f"catalog-{field}",
             )
+        pre_save.connect(history.skip_fixture_loads, sender=Vendor, dispatch_uid="history-fixtures")
         # Matching's copies of each vendor (outsourcing.models.ServiceOffer).
         post_save.connect(offers.vendor_saved, sender=Vendor, dispatch_uid="offers-vendor")
         for field in ("services", "languages", "certifications"):

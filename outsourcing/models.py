@@ -1,9 +1,11 @@
 """The catalog: categories of outsourced services, the services, and vendor profiles."""
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Self, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 from django_countries.fields import CountryField, MultipleCountriesDescriptor
+from simple_history.models import HistoricalRecords
 
 from advisor.engine import ANSWER_MAX, ANSWER_MIN, Factor, ProcessType, default_timezone
 from advisor.engine.matching import ServiceCandidate, VendorCandidate
@@ -20,6 +23,10 @@ from outsourcing.catalog_version import CatalogQuerySet
 # Words of a directory search that count; the rest are ignored.
 SEARCH_WORDS_MAX = 5
 PROCESS_TYPE_CHOICES = [(kind.value, kind.label) for kind in ProcessType]
+# Every catalog model keeps its history (django-simple-history, `history`): who
+# changed what, each field before and after, listed in the admin. Saves and deletes
+# record it; bulk writes (`update()`, `bulk_create()`, fixture loads) do not, and the
+# admin's bulk actions record theirs themselves (outsourcing/history.py).
 
 
 def profile_field(help_text: str) -> models.PositiveSmallIntegerField:
@@ -53,6 +60,46 @@ def validate_timezone(name: str) -> None:
         ) from error
 
 
+# One manager class for the catalog models whose queryset is CatalogQuerySet, made here:
+# with django-simple-history's models in the app registry, django-stubs resolves no
+# `CatalogQuerySet.as_manager()` written in this module (django-simple-history#1259).
+CatalogManager = models.Manager.from_queryset(CatalogQuerySet)
+
+
+def review_due_before() -> date:
+    """Reviews before this day are out of date: CATALOG_REVIEW_MONTHS ago."""
+    today = timezone.localdate()
+    months = today.year * 12 + today.month - 1 - settings.CATALOG_REVIEW_MONTHS
+    year, month = divmod(months, 12)
+    return today.replace(year=year, month=month + 1, day=min(today.day, 28))
+
+
+def needs_review() -> Q:
+    """Entries never reviewed or reviewed longer ago than CATALOG_REVIEW_MONTHS."""
+    return Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=review_due_before())
+
+
+class Reviewed(models.Model):
+    """When an editor last checked the entry's rates, certifications and contacts
+    against their source, and who: set by the admin's "Mark reviewed" action and by
+    every admin change of a field in REVIEWED_FIELDS."""
+
+    REVIEWED_FIELDS: tuple[str, ...] = ()
+
+    reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="reviewed by",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class ServiceCategory(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -61,7 +108,8 @@ class ServiceCategory(models.Model):
         default=0, help_text="Categories are listed in ascending order of this number."
     )
 
-    objects = CatalogQuerySet.as_manager()
+    objects = CatalogManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -121,6 +169,7 @@ class Service(models.Model):
     customer_contact = profile_field("1 no customer contact, 5 talking to customers is the job.")
 
     objects = ServiceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -148,7 +197,8 @@ class Language(models.Model):
     code = models.SlugField(max_length=12, unique=True, help_text="An ISO 639 code, e.g. en.")
     name = models.CharField(max_length=60, unique=True)
 
-    objects = CatalogQuerySet.as_manager()
+    objects = CatalogManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -162,7 +212,8 @@ class Certification(models.Model):
     name = models.CharField(max_length=60, unique=True)
     description = models.CharField(max_length=240, blank=True)
 
-    objects = CatalogQuerySet.as_manager()
+    objects = CatalogManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -176,6 +227,9 @@ class VendorQuerySet(CatalogQuerySet):
         return self.filter(is_active=True)
 
     def update(self, **kwargs) -> int:
+        if not kwargs.keys() & OFFERS_READ:
+            # Nothing matching's copies hold (a review date, a description).
+            return super().update(**kwargs)
         # Captured first: the update may change what the queryset selects.
         ids = list(self.values_list("pk", flat=True))
         changed = super().update(**kwargs)
@@ -288,7 +342,7 @@ def _split(codes: str | None) -> frozenset[str]:
     return frozenset(code for code in (codes or "").split(",") if code)
 
 
-class Vendor(models.Model):
+class Vendor(Reviewed):
     class Coverage(models.TextChoices):
         BUSINESS_HOURS = "business_hours", "Business hours in one time zone"
         EXTENDED = "extended", "Extended hours across several time zones"
@@ -372,7 +426,18 @@ class Vendor(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    REVIEWED_FIELDS = (
+        "hourly_rate_min",
+        "hourly_rate_max",
+        "certifications",
+        "contact_email",
+        "contact_url",
+    )
+
     objects = VendorQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=["services", "languages", "certifications"], excluded_fields=["updated_at"]
+    )
 
     class Meta:
         ordering = ["name", "pk"]
@@ -465,7 +530,7 @@ class Vendor(models.Model):
         return self.is_verified and not self.is_sample
 
 
-class RateCard(models.Model):
+class RateCard(Reviewed):
     """What an hour of a category's work costs when bought from a country, in US
     dollars, with where the figure comes from and when it was true. The card for the
     buyer's own country is the onshore baseline."""
@@ -484,7 +549,10 @@ class RateCard(models.Model):
     source_url = models.URLField("source link", max_length=300)
     as_of = models.DateField(help_text="When the figure was true; older than a year is flagged.")
 
-    objects = CatalogQuerySet.as_manager()
+    REVIEWED_FIELDS = ("hourly_low", "hourly_high", "source", "source_url", "as_of")
+
+    objects = CatalogManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["category", "country"]
@@ -541,7 +609,8 @@ class CountryCost(models.Model):
     source_url = models.URLField("source link", max_length=300)
     as_of = models.DateField()
 
-    objects = CatalogQuerySet.as_manager()
+    objects = CatalogManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country"]
@@ -625,7 +694,8 @@ class CostAssumptions(models.Model):
     )
     sources = models.TextField(blank=True, help_text="Where these assumptions come from.")
 
-    objects = CatalogQuerySet.as_manager()
+    objects = CatalogManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "cost assumptions"
@@ -663,7 +733,8 @@ class ExchangeRate(models.Model):
     source = models.CharField(max_length=200)
     as_of = models.DateField()
 
-    objects = CatalogQuerySet.as_manager()
+    objects = CatalogManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["currency"]
@@ -739,6 +810,8 @@ COPIED_VENDOR_FIELDS = [
     "hourly_rate_max",
     "coverage",
 ]
+# The vendor fields `offers_of` reads: an update of any other makes no refresh.
+OFFERS_READ = {*COPIED_VENDOR_FIELDS, "is_active", "is_verified", "is_sample"}
 OFFER_COPIES = [
     *COPIED_VENDOR_FIELDS,
     "shows_as_verified",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "import_export",
+    "simple_history",
     "outsourcing",
     "advisor",
 ]
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the editor in the catalog's history for changes the admin makes outside a
+    # form (deletions).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -262,6 +266,15 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+
+# Vendors and rate cards whose last review is older than this many months, or that
+# were never reviewed, are listed by the admin's "needs review" filter.
+CATALOG_REVIEW_MONTHS = int(os.environ.get("CATALOG_REVIEW_MONTHS", "12"))
+# The catalog's history (django-simple-history) is a record to read: reading it takes
+# the history model's own view permission, and no one reverts through it (a revert
+# would skip the admin's checks and actions).
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # The directory's page size; the filters are in outsourcing/forms.py.
 VENDORS_PER_PAGE = 12

@@ -5,9 +5,10 @@ from typing import cast
 from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -103,22 +104,45 @@ def profile_rows(service: Service) -> list[dict]:
     return rows
 
 
+def published_or_preview(request: HttpRequest, queryset: QuerySet, slug: str):
+    """The active entry of that slug; an inactive one only for a staff user who may view
+    it in the admin, who gets its page as a preview before it is published."""
+    found = get_object_or_404(queryset, slug=slug)
+    model = queryset.model._meta
+    if not found.is_active and not (
+        request.user.is_staff
+        and request.user.has_perm(f"{model.app_label}.view_{model.model_name}")
+    ):
+        raise Http404
+    return found
+
+
+def previewed(response: HttpResponse, entry: Service | Vendor) -> HttpResponse:
+    """A preview is for its editor alone: kept by no cache, indexed by no search engine."""
+    if not entry.is_active:
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 @require_safe
 def service_detail(request: HtmxHttpRequest, slug: str):
-    service = get_object_or_404(Service.objects.active().select_related("category"), slug=slug)
+    service = published_or_preview(request, Service.objects.select_related("category"), slug)
     vendors = list(
         service.vendors.active().order_by("-is_verified", "name")[: settings.VENDORS_PER_PAGE + 1]
     )
-    return render(
+    response = render(
         request,
         "outsourcing/service_detail.html",
         {
             "service": service,
+            "preview": not service.is_active,
             "profile_rows": profile_rows(service),
             "vendors": vendors[: settings.VENDORS_PER_PAGE],
             "more_vendors": len(vendors) > settings.VENDORS_PER_PAGE,
         },
     )
+    return previewed(response, service)
 
 
 @require_safe
@@ -255,12 +279,18 @@ def directory_choices(version: str) -> dict[str, SharedChoices]:
 
 @require_safe
 def vendor_detail(request: HtmxHttpRequest, slug: str):
-    vendor = get_object_or_404(
-        Vendor.objects.active().prefetch_related(
+    vendor = published_or_preview(
+        request,
+        Vendor.objects.prefetch_related(
             Prefetch("services", queryset=Service.objects.active().select_related("category")),
             "languages",
             "certifications",
         ),
-        slug=slug,
+        slug,
     )
-    return render(request, "outsourcing/vendor_detail.html", {"vendor": vendor})
+    response = render(
+        request,
+        "outsourcing/vendor_detail.html",
+        {"vendor": vendor, "preview": not vendor.is_active},
+    )
+    return previewed(response, vendor)

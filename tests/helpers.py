@@ -92,6 +92,7 @@ def vendor_snapshot(slug, **fields):
         "contact_url": f"https://{slug}.example/contact",
         "monthly_low": 1400,
         "monthly_high": 2100,
+        "reviewed_on": None,
         **fields,
     }
 
@@ -123,3 +124,20 @@ def saved_brief(*, vendors=(), guidance=None, preferences=None, **fields):
             **fields,
         }
     )
+
+
+def admin_form_data(client, url):
+    """An admin change form's fields as the browser would post them unchanged."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = str(value)
+    return data

@@ -14,6 +14,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, resolve, reverse
 
 from advisor import models as advisor_models
 from advisor.models import Recommendation, ScoringSettings
+from outsourcing import history
 from outsourcing.models import (
     Certification,
     CostAssumptions,
@@ -214,6 +215,10 @@ def admin_urls():
             content_type = ContentType.objects.get_for_model(Recommendation)
             recommendation = Recommendation.objects.first()
             urls.append(f"/admin/r/{content_type.pk}/{recommendation.pk}/")
+        elif name.endswith("_simple_history"):
+            # A past version of an entry: /admin/<app>/<model>/<id>/history/<version>/
+            record = model.history.first()
+            urls.append(reverse(f"admin:{name}", args=[record.id, record.history_id]))
         elif "object_id" in params:
             instance = model.objects.first()
             urls.append(reverse(f"admin:{name}", kwargs={"object_id": instance.pk}))
@@ -252,6 +257,9 @@ def everything(expert_recommendations):
     )
     UserFactory(username="someone")
     Group.objects.get_or_create(name="Catalog editors")
+    for model in CATALOG_MODELS:
+        # Rows made by migrations or fixtures have no history yet: give each a version.
+        history.record(model, [model.objects.first().pk], unrecorded_only=True)
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
@@ -357,3 +365,39 @@ def test_view_on_site_leads_staff_only_to_what_they_may_view(client, everything)
     assert shown.status_code == 302
     assert shown["Location"].endswith(vendor.get_absolute_url())
     assert client.get("/admin/r/not-a-number/1/").status_code == 404
+
+
+def test_every_catalog_history_is_walked_and_open_to_editors_only(client, everything):
+    catalog = tuple(f"/admin/outsourcing/{model._meta.model_name}/" for model in CATALOG_MODELS)
+    histories = [url for url in everything if "/history/" in url and url.startswith(catalog)]
+    for model in CATALOG_MODELS:
+        prefix = f"/admin/outsourcing/{model._meta.model_name}/"
+        # The list of changes and one past version of an entry.
+        assert sum(url.startswith(prefix) for url in histories) == 2, model
+    client.force_login(catalog_editor())
+    for url in histories:
+        assert client.get(url).status_code == 200, url
+    client.force_login(UserFactory(username="buyer"))
+    for url in histories:
+        response = client.get(url)
+        assert response["Location"].startswith("/admin/login/"), url
+
+
+def test_an_unpublished_page_opens_as_a_preview_for_editors_only(client, everything):
+    vendor, service = Vendor.objects.first(), Service.objects.first()
+    Vendor.objects.filter(pk=vendor.pk).update(is_active=False)
+    Service.objects.filter(pk=service.pk).update(is_active=False)
+    previews = [vendor.get_absolute_url(), service.get_absolute_url()]
+    for url in previews:
+        assert client.get(url).status_code == 404, url
+    client.force_login(UserFactory(username="buyer"))
+    for url in previews:
+        assert client.get(url).status_code == 404, url
+    client.force_login(catalog_editor())
+    for url in previews:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Preview: this" in response.content.decode()
+    # The admin's "view on site" leads there too.
+    shown = client.get(f"/admin/r/{ContentType.objects.get_for_model(Vendor).pk}/{vendor.pk}/")
+    assert shown["Location"].endswith(vendor.get_absolute_url())

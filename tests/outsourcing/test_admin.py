@@ -74,7 +74,9 @@ def test_catalog_editors_group_may_edit_the_catalog_and_nothing_else():
         for model in CATALOG_MODELS
         for action in ["view", "add", "change", "delete"]
     }
-    assert codenames == expected
+    # And reading each catalog model's history, not changing it.
+    history = {("outsourcing", f"view_historical{model}") for model in CATALOG_MODELS}
+    assert codenames == expected | history
 
 
 def test_catalog_editor_can_use_every_catalog_page(editor_client, data_entry_vendor):
@@ -217,8 +219,10 @@ def test_category_list_counts_services(admin_client, data_entry_vendor):
 
 
 def test_editor_permissions_exist_for_every_catalog_model():
-    assert Permission.objects.filter(content_type__app_label="outsourcing").count() == 4 * len(
-        CATALOG_MODELS
+    # Each catalog model and its history, and the history of a vendor's three
+    # many-to-many fields.
+    assert Permission.objects.filter(content_type__app_label="outsourcing").count() == 4 * (
+        2 * len(CATALOG_MODELS) + 3
     )
 
 
